@@ -1,0 +1,36 @@
+//go:build linux
+
+package afpacket
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// recv is the RawConn.Read callback: one non-blocking recvmmsg over all
+// prepared messages. It always returns true (never wait in the netpoller:
+// Read does not block).
+func (r *rxState) recv(fd uintptr) bool {
+	n, _, e := unix.Syscall6(unix.SYS_RECVMMSG, fd,
+		uintptr(unsafe.Pointer(&r.msgs[0])), uintptr(len(r.msgs)),
+		unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
+	r.n, r.errno = 0, e
+	if e == 0 {
+		r.n = int(n)
+	}
+	return true
+}
+
+// send is the RawConn.Write callback: one non-blocking sendmmsg of
+// messages start..count-1.
+func (t *txState) send(fd uintptr) bool {
+	n, _, e := unix.Syscall6(unix.SYS_SENDMMSG, fd,
+		uintptr(unsafe.Pointer(&t.msgs[t.start])), uintptr(t.count-t.start),
+		unix.MSG_DONTWAIT, 0, 0)
+	t.n, t.errno = 0, e
+	if e == 0 {
+		t.n = int(n)
+	}
+	return true
+}
