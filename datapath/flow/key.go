@@ -1,4 +1,4 @@
-package datapath
+package flow
 
 import "encoding/binary"
 
@@ -32,7 +32,7 @@ const KeyWords = 20
 //	w4  nw_proto(8) nw_tos(8) nw_ttl(8) nw_frag(8) | ipv6_label(32)
 //	w5  ipv4_src(32)       | ipv4_dst(32)     (ARP: spa | tpa)
 //	w6-7 ipv6_src(128)
-//	w8-9 ipv6_dst(128)     (ND: nd_target lives in ipv6_dst of the ICMPv6 body, see extract)
+//	w8-9 ipv6_dst(128)     (ND: the target address is not keyed, see Extract)
 //	w10 tp_src(16) tp_dst(16) tcp_flags(16) | 0(16)  (ICMP: type in tp_src, code in tp_dst)
 //	w11 arp_sha(48)        | 0(16)            (ND: source link-layer address)
 //	w12 arp_tha(48)        | 0(16)            (ND: target link-layer address)
@@ -51,19 +51,19 @@ type Key struct {
 
 // Word indices into Key.W.
 const (
-	wInPort = 0
-	wEthDst = 1
-	wEthSrc = 2
-	wVLAN   = 3
-	wNw     = 4
-	wIPv4   = 5
+	wInPort  = 0
+	wEthDst  = 1
+	wEthSrc  = 2
+	wVLAN    = 3
+	wNw      = 4
+	wIPv4    = 5
 	wIPv6Src = 6
 	wIPv6Dst = 8
-	wTp     = 10
-	wArpSha = 11
-	wArpTha = 12
-	wTunID  = 13
-	wTunIP  = 14
+	wTp      = 10
+	wArpSha  = 11
+	wArpTha  = 12
+	wTunID   = 13
+	wTunIP   = 14
 	wTunMisc = 15
 	wTunMeta = 16
 )
@@ -137,14 +137,14 @@ func (k *Key) SetInPort(p PortNo)   { set(&k.W[wInPort], 32, 32, uint64(p)) }
 func (k *Key) RecircID() uint32     { return uint32(k.W[wInPort]) }
 func (k *Key) SetRecircID(v uint32) { set(&k.W[wInPort], 0, 32, uint64(v)) }
 
-func (k *Key) EthDst() (a [6]byte)     { putMAC(&a, k.W[wEthDst]>>16); return }
-func (k *Key) SetEthDst(a [6]byte)     { set(&k.W[wEthDst], 16, 48, mac64(a)) }
-func (k *Key) EthType() uint16         { return uint16(k.W[wEthDst]) }
-func (k *Key) SetEthType(v uint16)     { set(&k.W[wEthDst], 0, 16, uint64(v)) }
-func (k *Key) EthSrc() (a [6]byte)     { putMAC(&a, k.W[wEthSrc]>>16); return }
-func (k *Key) SetEthSrc(a [6]byte)     { set(&k.W[wEthSrc], 16, 48, mac64(a)) }
-func (k *Key) Flags() uint16           { return uint16(k.W[wEthSrc]) }
-func (k *Key) SetFlags(v uint16)       { set(&k.W[wEthSrc], 0, 16, uint64(v)) }
+func (k *Key) EthDst() (a [6]byte) { putMAC(&a, k.W[wEthDst]>>16); return }
+func (k *Key) SetEthDst(a [6]byte) { set(&k.W[wEthDst], 16, 48, mac64(a)) }
+func (k *Key) EthType() uint16     { return uint16(k.W[wEthDst]) }
+func (k *Key) SetEthType(v uint16) { set(&k.W[wEthDst], 0, 16, uint64(v)) }
+func (k *Key) EthSrc() (a [6]byte) { putMAC(&a, k.W[wEthSrc]>>16); return }
+func (k *Key) SetEthSrc(a [6]byte) { set(&k.W[wEthSrc], 16, 48, mac64(a)) }
+func (k *Key) Flags() uint16       { return uint16(k.W[wEthSrc]) }
+func (k *Key) SetFlags(v uint16)   { set(&k.W[wEthSrc], 0, 16, uint64(v)) }
 
 // VLAN returns tag i (0 outer, 1 inner): TPID and TCI (TCI has VLANCFI set
 // when present; zero when absent).
@@ -159,15 +159,15 @@ func (k *Key) SetVLAN(i int, tpid, tci uint16) {
 	set(&k.W[wVLAN], sh, 32, uint64(tpid)<<16|uint64(tci))
 }
 
-func (k *Key) NwProto() uint8       { return uint8(k.W[wNw] >> 56) }
-func (k *Key) SetNwProto(v uint8)   { set(&k.W[wNw], 56, 8, uint64(v)) }
-func (k *Key) NwTos() uint8         { return uint8(k.W[wNw] >> 48) }
-func (k *Key) SetNwTos(v uint8)     { set(&k.W[wNw], 48, 8, uint64(v)) }
-func (k *Key) NwTTL() uint8         { return uint8(k.W[wNw] >> 40) }
-func (k *Key) SetNwTTL(v uint8)     { set(&k.W[wNw], 40, 8, uint64(v)) }
-func (k *Key) NwFrag() uint8        { return uint8(k.W[wNw] >> 32) }
-func (k *Key) SetNwFrag(v uint8)    { set(&k.W[wNw], 32, 8, uint64(v)) }
-func (k *Key) IPv6Label() uint32    { return uint32(k.W[wNw]) }
+func (k *Key) NwProto() uint8        { return uint8(k.W[wNw] >> 56) }
+func (k *Key) SetNwProto(v uint8)    { set(&k.W[wNw], 56, 8, uint64(v)) }
+func (k *Key) NwTos() uint8          { return uint8(k.W[wNw] >> 48) }
+func (k *Key) SetNwTos(v uint8)      { set(&k.W[wNw], 48, 8, uint64(v)) }
+func (k *Key) NwTTL() uint8          { return uint8(k.W[wNw] >> 40) }
+func (k *Key) SetNwTTL(v uint8)      { set(&k.W[wNw], 40, 8, uint64(v)) }
+func (k *Key) NwFrag() uint8         { return uint8(k.W[wNw] >> 32) }
+func (k *Key) SetNwFrag(v uint8)     { set(&k.W[wNw], 32, 8, uint64(v)) }
+func (k *Key) IPv6Label() uint32     { return uint32(k.W[wNw]) }
 func (k *Key) SetIPv6Label(v uint32) { set(&k.W[wNw], 0, 32, uint64(v)) }
 
 func (k *Key) IPv4Src() uint32     { return uint32(k.W[wIPv4] >> 32) }
