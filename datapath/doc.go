@@ -18,13 +18,15 @@
 //     subtables are probed most-hit first and the first match wins
 //     (megaflows do not overlap). A hit is inserted into the EMC with
 //     probability 1/emc-insert-inv-prob.
-//  4. On a miss, the Upcaller translates the key into a mask and actions;
-//     the megaflow (key&mask, mask, actions) is installed in the worker's
-//     classifier unless the flow limit is reached (then the packet is
-//     executed anyway and counted as lost). Packets are handled in order,
-//     so later packets of the same batch hit the new megaflow: one
-//     batch never installs duplicates. As in OVS the packet that caused
-//     the upcall is not counted in the megaflow's stats.
+//  4. On a miss, the Upcaller translates the key into a mask and actions
+//     (the datapath forces in_port and recirc_id exact in every mask, as
+//     OVS xlate_wc_init does); the megaflow (key&mask, mask, actions) is
+//     installed in the worker's classifier unless the flow limit is
+//     reached (then the packet is executed anyway and counted as lost).
+//     Packets are handled in order, so later packets of the same batch
+//     hit the new megaflow: one batch never installs duplicates. As in
+//     OVS the packet that caused the upcall is not counted in the
+//     megaflow's stats.
 //  5. Actions run on each packet in receive order through flow.Packet's
 //     methods. Output appends the frame to the output port's tx batch,
 //     without copying it unless a later action of the same list modifies

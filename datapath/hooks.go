@@ -7,11 +7,12 @@ import "govs/datapath/flow"
 //
 // Upcall is called from worker goroutines, concurrently, and from
 // Revalidate. k is the full key of the packet (read-only). The Upcaller
-// sets in mask every key bit it consulted (mask arrives zeroed; in_port is
-// forced exact by the datapath) and appends the actions to *acts (arriving
-// with length 0; it may reuse its capacity). It may allocate. It must not
-// call back into the Datapath's control methods (Revalidate, Flush,
-// AddPort, ...): they wait for the worker that is calling it.
+// sets in mask every key bit it consulted (mask arrives zeroed; in_port and
+// recirc_id are forced exact by the datapath) and appends the actions to
+// *acts (arriving with length 0; it may reuse its capacity). It may
+// allocate. It must not call back into the Datapath's control methods
+// (Revalidate, Flush, AddPort, ...): they wait for the worker that is
+// calling it.
 //
 // An error drops the packet (counted as an upcall error). The flow limit
 // is the datapath's business: at the limit the packet is still executed

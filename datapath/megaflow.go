@@ -29,6 +29,12 @@ type megaflow struct {
 	batchSeq              uint64
 	batchPkts, batchBytes uint64
 	batchFlags            uint16
+
+	// cookie is the CookieUpcaller's value for this flow (xcache.go);
+	// pulledPkts/pulledBytes are packets/bytes already reported by
+	// PullStats.
+	cookie                  any
+	pulledPkts, pulledBytes uint64
 }
 
 // lastActive is the clock time idle expiry measures from.

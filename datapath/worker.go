@@ -28,6 +28,17 @@ const copyBufCount = 2 * ports.BatchSize
 // portNoExact is the in_port mask every megaflow gets.
 const portNoExact = flow.PortNo(^uint32(0))
 
+// recircIDExact is the recirc_id mask every megaflow gets, as OVS
+// xlate_wc_init un-wildcards recirc_id (so dumps start "recirc_id(0),").
+const recircIDExact = ^uint32(0)
+
+// forceExact un-wildcards what the datapath always matches exactly,
+// whatever the Upcaller consulted: in_port and recirc_id.
+func forceExact(mask *flow.Key) {
+	mask.SetInPort(portNoExact)
+	mask.SetRecircID(recircIDExact)
+}
+
 // txQueue collects one output port's frames over an rx batch. Its batch
 // has no buffers of its own: Bufs point into the rx batch or into the
 // worker's copy buffers, both valid until the flush at the end of the batch.
@@ -100,6 +111,7 @@ type Worker struct {
 
 	revalActs Actions
 	scratch   []*megaflow
+	retired   []retired // unpulled stats of removed flows (xcache.go)
 }
 
 func newWorker(dp *Datapath, id int, seed uint64) *Worker {
@@ -262,7 +274,7 @@ func (w *Worker) foldFlowStats() {
 func (w *Worker) upcall(i int, in flow.PortNo, k *flow.Key) (acts Actions, ok bool) {
 	w.mask.Reset()
 	a := w.missActs[i][:0]
-	err := w.dp.up.Upcall(k, &w.mask, &a)
+	cookie, err := w.dp.callUpcall(k, &w.mask, &a, w.pkts[i].Len)
 	// Keep our own copy: the Upcaller may have set *acts to a slice it
 	// keeps, which must not be reused as scratch.
 	w.missActs[i] = append(w.missActs[i][:0], a...)
@@ -273,12 +285,13 @@ func (w *Worker) upcall(i int, in flow.PortNo, k *flow.Key) (acts Actions, ok bo
 		return nil, false
 	}
 	w.bc.missOK++
-	w.mask.SetInPort(portNoExact)
+	forceExact(&w.mask)
 	if w.dp.nflows.Load() >= w.dp.flowLimit.Load() {
 		w.bc.lost++
 		return a, true
 	}
 	f := w.install(in, k, &w.mask, a)
+	w.setCookie(f, cookie)
 	if w.emc.enabled() {
 		w.emc.maybeInsert(k, emcHash(k), f)
 	}

@@ -31,6 +31,7 @@ func (w *Worker) install(in flow.PortNo, k, mask *flow.Key, acts Actions) *megaf
 // removeFlow deletes f from its classifier (and the classifier when it
 // becomes empty). EMC entries pointing at f miss from now on.
 func (w *Worker) removeFlow(f *megaflow) {
+	w.retire(f)
 	cls := f.cls
 	before := len(cls.subtables)
 	cls.remove(f)
@@ -99,15 +100,18 @@ func (w *Worker) revalidate() {
 	for _, f := range w.allFlows() {
 		w.mask.Reset()
 		a := w.revalActs[:0]
-		err := w.dp.up.Upcall(&f.orig, &w.mask, &a)
+		cookie, err := w.dp.callUpcall(&f.orig, &w.mask, &a, 0)
 		w.revalActs = append(w.revalActs[:0], a...) // see upcall
 		a = w.revalActs
-		w.mask.SetInPort(portNoExact)
+		forceExact(&w.mask)
 		switch {
 		case err != nil || hasExtra(&w.mask, &f.mask):
 			w.removeFlow(f)
 		case !f.acts.Equal(a):
 			f.acts = slices.Clone(a)
+			w.setCookie(f, cookie)
+		default:
+			w.setCookie(f, cookie)
 		}
 	}
 	clear(w.scratch)

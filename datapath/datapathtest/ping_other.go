@@ -1,0 +1,11 @@
+//go:build !linux
+
+package datapathtest
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Ping fails: network namespaces need Linux.
+func Ping(ns *NS, dst netip.Addr, count int, timeout time.Duration) error { return errNoNetns }
