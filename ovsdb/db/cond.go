@@ -29,6 +29,14 @@ type Conditions []Condition
 
 // ParseConditions parses a <where> array for table tbl.
 func ParseConditions(tbl *schema.Table, v any) (Conditions, error) {
+	return parseConditions(tbl, v, nil)
+}
+
+// parseConditions parses a <where> array; names resolves named-uuids (as
+// ovsdb-server allows in a transaction's where clauses, e.g. ovs-vsctl's
+// `add-port ... -- set interface X options:k=v` mutates the Interface it
+// inserts by its named-uuid). nil rejects them (monitor conditions).
+func parseConditions(tbl *schema.Table, v any, names schema.NameResolver) (Conditions, error) {
 	arr, ok := v.([]any)
 	if !ok {
 		return nil, syntaxf("\"where\" must be an array")
@@ -66,7 +74,7 @@ func ParseConditions(tbl *schema.Table, v any) (Conditions, error) {
 			return nil, syntaxf("%s: unknown function", fn)
 		}
 		typ.Min = 0
-		d, err := schema.DatumFromJSONUnchecked(&typ, c[2], nil)
+		d, err := schema.DatumFromJSONUnchecked(&typ, c[2], names)
 		if err != nil {
 			return nil, err
 		}

@@ -220,7 +220,7 @@ func (t *txn) matching(tbl *schema.Table, op map[string]any) ([]*Row, error) {
 	if !ok {
 		return nil, missing("where")
 	}
-	conds, err := ParseConditions(tbl, wv)
+	conds, err := parseConditions(tbl, wv, t.resolve)
 	if err != nil {
 		return nil, err
 	}
