@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/binary"
+	"errors"
+	"net"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// icmpInNS opens a raw ICMP socket inside network namespace ns (created
+// with `ip netns add`). The socket stays in ns after the thread switches
+// back.
+func icmpInNS(t *testing.T, ns string) net.PacketConn {
+	t.Helper()
+	ch := make(chan struct {
+		c   net.PacketConn
+		err error
+	}, 1)
+	go func() {
+		// The thread is locked and never unlocked if restoring fails, so
+		// the runtime discards it rather than reuse it in ns.
+		runtime.LockOSThread()
+		res := struct {
+			c   net.PacketConn
+			err error
+		}{}
+		defer func() { ch <- res }()
+		self, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			res.err = err
+			return
+		}
+		defer self.Close()
+		target, err := os.Open("/var/run/netns/" + ns)
+		if err != nil {
+			res.err = err
+			return
+		}
+		defer target.Close()
+		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
+			res.err = err
+			return
+		}
+		res.c, res.err = net.ListenPacket("ip4:icmp", "0.0.0.0")
+		if err := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err != nil {
+			return // leave the thread locked: it dies with this goroutine
+		}
+		runtime.UnlockOSThread()
+	}()
+	r := <-ch
+	if r.err != nil {
+		t.Fatalf("udp socket in %s: %v", ns, r.err)
+	}
+	t.Cleanup(func() { _ = r.c.Close() })
+	return r.c
+}
+
+// ICMP echo, as ping.
+const (
+	icmpEchoRequest = 8
+	icmpEchoReply   = 0
+	icmpHeaderLen   = 8
+	icmpID          = 0x6776 // "gv"
+	probeInterval   = 200 * time.Millisecond
+	icmpReadBuf     = 1500
+)
+
+// icmpChecksum is the Internet checksum of b.
+func icmpChecksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return ^uint16(sum)
+}
+
+// pingReach sends ICMP echo requests from c (in the source namespace) to
+// dst until a reply arrives or timeout passes, as `ping -c N -W 1`.
+func pingReach(c net.PacketConn, dst string, timeout time.Duration) bool {
+	to := &net.IPAddr{IP: net.ParseIP(dst)}
+	buf := make([]byte, icmpReadBuf)
+	deadline := time.Now().Add(timeout)
+	for seq := uint16(1); time.Now().Before(deadline); seq++ {
+		req := make([]byte, icmpHeaderLen+len("govs-probe"))
+		req[0] = icmpEchoRequest
+		binary.BigEndian.PutUint16(req[4:], icmpID)
+		binary.BigEndian.PutUint16(req[6:], seq)
+		copy(req[icmpHeaderLen:], "govs-probe")
+		binary.BigEndian.PutUint16(req[2:], icmpChecksum(req))
+		if _, err := c.WriteTo(req, to); err != nil {
+			time.Sleep(probeInterval)
+			continue
+		}
+		_ = c.SetReadDeadline(time.Now().Add(probeInterval))
+		for {
+			n, from, err := c.ReadFrom(buf)
+			var ne net.Error
+			if err != nil {
+				if errors.As(err, &ne) && ne.Timeout() {
+					break
+				}
+				return false
+			}
+			if n >= icmpHeaderLen && buf[0] == icmpEchoReply && binary.BigEndian.Uint16(buf[4:]) == icmpID &&
+				from.(*net.IPAddr).IP.Equal(to.IP) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"govs/datapath"
+	"govs/ofproto/reconcile"
+	"govs/ofproto/unixctl"
+	"govs/ovsdb/client"
+	"govs/ovsdb/db"
+	"govs/ovsdb/schema"
+	"govs/ovsdb/server"
+	"govs/ovsdb/storage"
+)
+
+const (
+	// dbSockName is the embedded server's socket in rundir.
+	dbSockName = "db.sock"
+	// dirPerm and filePerm are the modes of directories and files we create.
+	dirPerm  = 0o755
+	filePerm = 0o644
+	// versionText is what `version` replies.
+	versionText = programName + " (Open vSwitch) " + reconcile.OVSVersion
+	// initTimeout bounds the embedded database initialisation.
+	initTimeout = 10 * time.Second
+)
+
+// daemon is one running govs-vswitchd.
+type daemon struct {
+	cfg    *Config
+	vlog   *vlog
+	log    *slog.Logger
+	cancel context.CancelFunc
+	rec    *reconcile.Reconciler
+	// metrics registers per-bridge collectors (nil when disabled).
+	metrics *metrics
+	// ready is closed once the daemon serves (for --detach).
+	ready func()
+}
+
+// cleanups run in reverse order at shutdown.
+type cleanups struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func (c *cleanups) add(fn func()) {
+	c.mu.Lock()
+	c.fns = append(c.fns, fn)
+	c.mu.Unlock()
+}
+
+func (c *cleanups) run() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.fns) - 1; i >= 0; i-- {
+		c.fns[i]()
+	}
+	c.fns = nil
+}
+
+// Run runs govs-vswitchd until ctx is done or the "exit" command, then
+// shuts down cleanly: bridges and ports closed (TAP devices removed),
+// database flushed, sockets and pidfile removed. console receives the
+// console log (nil: none). ready, if not nil, is called once serving.
+func Run(ctx context.Context, cfg *Config, console io.Writer, ready func()) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var cl cleanups
+	defer cl.run()
+
+	var logFile *os.File
+	if cfg.LogFile != "" {
+		if err := os.MkdirAll(filepath.Dir(cfg.LogFile), dirPerm); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, filePerm)
+		if err != nil {
+			return fmt.Errorf("could not open log file %s: %w", cfg.LogFile, err)
+		}
+		logFile = f
+	}
+	var fileW io.Writer
+	if logFile != nil {
+		fileW = logFile
+	}
+	v := newVlog(console, fileW)
+	cl.add(func() {
+		if c := v.setFile(nil); c != nil {
+			_ = c.Close()
+		}
+	})
+	for _, spec := range cfg.Verbose {
+		if err := v.set(spec); err != nil {
+			return err
+		}
+	}
+	d := &daemon{cfg: cfg, vlog: v, log: v.logger("vswitchd"), cancel: cancel, ready: ready}
+
+	if err := os.MkdirAll(cfg.Rundir, dirPerm); err != nil {
+		return err
+	}
+	if cfg.Pidfile != "" {
+		if err := os.MkdirAll(filepath.Dir(cfg.Pidfile), dirPerm); err != nil {
+			return err
+		}
+		pf, err := createPidfile(cfg.Pidfile)
+		if err != nil {
+			return err
+		}
+		cl.add(func() {
+			_ = os.Remove(cfg.Pidfile)
+			_ = pf.Close()
+		})
+	}
+
+	dial, err := d.openDatabase(ctx, &cl)
+	if err != nil {
+		return err
+	}
+
+	if cfg.MetricsAddr != "" {
+		m, err := startMetrics(cfg.MetricsAddr, v.logger("metrics"))
+		if err != nil {
+			return err
+		}
+		d.metrics = m
+		cl.add(m.close)
+	}
+
+	rec, err := reconcile.New(reconcile.Config{
+		Dial:     dial,
+		Datapath: datapath.Config{Workers: cfg.Workers},
+		Logger:   v.logger("reconcile"),
+		OnBridge: d.onBridge,
+	})
+	if err != nil {
+		return err
+	}
+	d.rec = rec
+	recDone := make(chan struct{})
+	recCtx, recCancel := context.WithCancel(context.Background())
+	go func() { _ = rec.Run(recCtx); close(recDone) }()
+	cl.add(func() {
+		recCancel()
+		<-recDone
+		rec.Close()
+	})
+
+	removeStaleCtl(cfg.Rundir, d.log)
+	ctl := unixctl.NewServer(versionText)
+	d.registerCommands(ctl)
+	ctlPath := unixctl.CtlFileName(cfg.Rundir, programName, os.Getpid())
+	l, err := unixctl.Listen(ctlPath)
+	if err != nil {
+		return fmt.Errorf("could not listen on %s: %w", ctlPath, err)
+	}
+	go func() { _ = ctl.Serve(l) }()
+	cl.add(func() { _ = ctl.Close() })
+
+	d.log.Info("govs-vswitchd started", "version", reconcile.OVSVersion, "rundir", cfg.Rundir, "db", dbDesc(cfg), "pid", os.Getpid())
+	if ready != nil {
+		ready()
+	}
+	<-ctx.Done()
+	d.log.Info("govs-vswitchd exiting")
+	return nil
+}
+
+func dbDesc(cfg *Config) string {
+	if cfg.DB != "" {
+		return cfg.DB
+	}
+	return "embedded:" + filepath.Join(cfg.DBDir, storage.FileName)
+}
+
+// openDatabase starts the embedded server (or prepares the external
+// remote) and returns the reconciler's Dial.
+func (d *daemon) openDatabase(ctx context.Context, cl *cleanups) (func(context.Context) (*client.Client, error), error) {
+	if d.cfg.DB != "" {
+		if !strings.HasPrefix(d.cfg.DB, "unix:") && !strings.HasPrefix(d.cfg.DB, "tcp:") {
+			return nil, fmt.Errorf("%s: unsupported database remote (use unix:FILE or tcp:IP:PORT)", d.cfg.DB)
+		}
+		return reconcile.RemoteDial(d.cfg.DB), nil
+	}
+	if err := os.MkdirAll(d.cfg.DBDir, dirPerm); err != nil {
+		return nil, err
+	}
+	lf, err := lockDBDir(d.cfg.DBDir, storage.FileName)
+	if err != nil {
+		return nil, err
+	}
+	if lf != nil {
+		cl.add(func() { _ = lf.Close() })
+	}
+	vdb := db.New(schema.Vswitch())
+	olog := d.vlog.logger("ovsdb")
+	log, err := storage.Open(d.cfg.DBDir, vdb)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(d.cfg.DBDir, storage.FileName), err)
+	}
+	cl.add(func() {
+		if err := log.Close(); err != nil {
+			olog.Warn("closing database", "err", err)
+		}
+	})
+	if err := initDatabase(ctx, vdb); err != nil {
+		return nil, err
+	}
+	srv := server.New(vdb)
+	cl.add(func() { _ = srv.Close() })
+	sock := filepath.Join(d.cfg.Rundir, dbSockName)
+	l, err := server.Listen("punix:" + sock)
+	if err != nil {
+		return nil, fmt.Errorf("could not listen on punix:%s: %w", sock, err)
+	}
+	cl.add(func() { _ = os.Remove(sock) })
+	go func() { _ = srv.Serve(l) }()
+	pl := reconcile.NewPipeListener()
+	go func() { _ = srv.Serve(pl) }()
+	olog.Info("embedded OVSDB server", "socket", "punix:"+sock, "file", filepath.Join(d.cfg.DBDir, storage.FileName))
+	return pl.Dial, nil
+}
+
+// initDatabase inserts the Open_vSwitch row if the table is empty, as
+// `ovs-vsctl init` does.
+func initDatabase(ctx context.Context, vdb *db.DB) error {
+	if len(vdb.Rows("Open_vSwitch")) > 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, initTimeout)
+	defer cancel()
+	res := vdb.Transact(ctx, nil, []any{map[string]any{"op": "insert", "table": "Open_vSwitch", "row": map[string]any{}}})
+	if len(res) != 1 {
+		return fmt.Errorf("initialising database: %v", res)
+	}
+	if m, ok := res[0].(map[string]any); ok && m["error"] != nil {
+		return fmt.Errorf("initialising database: %v: %v", m["error"], m["details"])
+	}
+	return nil
+}
+
+// processAlive reports whether pid exists (signal 0).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// removeStaleCtl deletes <rundir>/govs-vswitchd.<pid>.ctl sockets of
+// processes that no longer exist (left by kill -9).
+func removeStaleCtl(rundir string, log *slog.Logger) {
+	matches, _ := filepath.Glob(filepath.Join(rundir, programName+".*.ctl"))
+	for _, m := range matches {
+		pidStr := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), programName+"."), ".ctl")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		if err := os.Remove(m); err == nil {
+			log.Info("removed stale control socket", "path", m)
+		}
+	}
+}

@@ -1,0 +1,353 @@
+package bridge
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"govs/datapath"
+	"govs/datapath/flow"
+	"govs/ofproto/maclearn"
+	"govs/ports"
+)
+
+// Config configures a Bridge.
+type Config struct {
+	Name string
+	// Datapath configures the bridge's datapath (workers, flow limit...).
+	Datapath datapath.Config
+	// Normal configures the NORMAL pipeline of standalone mode.
+	Normal NormalConfig
+	// NoStart leaves the datapath and the maintenance goroutine stopped
+	// (tests drive Worker(0).ProcessBatch and Tick themselves).
+	NoStart bool
+}
+
+// Errors.
+var (
+	ErrPortExists = errors.New("bridge: port number already in use")
+	ErrNoPort     = errors.New("bridge: no such port")
+	ErrClosed     = errors.New("bridge: closed")
+)
+
+// portEntry is one port of the bridge.
+type portEntry struct {
+	info PortInfo
+	port ports.Port
+}
+
+// pipelineBox lets an interface value sit in an atomic.Pointer.
+type pipelineBox struct{ p Pipeline }
+
+// Bridge is one bridge: datapath, ports, fail mode and pipeline.
+type Bridge struct {
+	name string
+	dp   *datapath.Datapath
+	pipe atomic.Pointer[pipelineBox]
+
+	mu struct {
+		sync.Mutex
+		ports    map[flow.PortNo]*portEntry // guarded by mu
+		failMode FailMode                   // guarded by mu
+		normal   *Normal                    // guarded by mu; nil unless NORMAL is in use
+		custom   bool                       // guarded by mu; SetPipeline installed a pipeline
+		closed   bool                       // guarded by mu
+	}
+	normalCfg NormalConfig
+	created   time.Time
+	started   bool
+	stop      chan struct{}
+	done      chan struct{}
+}
+
+// New creates a bridge with no ports, in fail_mode standalone (NORMAL),
+// and starts its datapath and maintenance goroutine unless cfg.NoStart.
+func New(cfg Config) (*Bridge, error) {
+	b := &Bridge{name: cfg.Name, normalCfg: cfg.Normal, created: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+	b.mu.ports = make(map[flow.PortNo]*portEntry)
+	b.mu.normal = NewNormal(cfg.Normal)
+	b.pipe.Store(&pipelineBox{b.mu.normal})
+	dp, err := datapath.New(b, cfg.Datapath)
+	if err != nil {
+		return nil, fmt.Errorf("bridge %s: %w", cfg.Name, err)
+	}
+	b.dp = dp
+	if cfg.NoStart {
+		close(b.done)
+		return b, nil
+	}
+	if err := dp.Start(); err != nil {
+		_ = dp.Close()
+		return nil, fmt.Errorf("bridge %s: %w", cfg.Name, err)
+	}
+	b.started = true
+	go b.maintain()
+	return b, nil
+}
+
+// Created returns when the bridge was created (flow durations).
+func (b *Bridge) Created() time.Time { return b.created }
+
+// Name returns the bridge name.
+func (b *Bridge) Name() string { return b.name }
+
+// Datapath returns the bridge's datapath (dump-flows, stats, metrics).
+func (b *Bridge) Datapath() *datapath.Datapath { return b.dp }
+
+// Upcall implements datapath.Upcaller by delegating to the current pipeline.
+func (b *Bridge) Upcall(k, mask *flow.Key, acts *datapath.Actions) error {
+	return b.pipe.Load().p.Upcall(k, mask, acts)
+}
+
+// maintain runs Pipeline.Tick every TickInterval until Close.
+func (b *Bridge) maintain() {
+	defer close(b.done)
+	t := time.NewTicker(TickInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case now := <-t.C:
+			b.Tick(now)
+		}
+	}
+}
+
+// Tick runs the pipeline's periodic work once and revalidates when it asks.
+func (b *Bridge) Tick(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mu.closed {
+		return
+	}
+	if b.pipe.Load().p.Tick(now) {
+		b.revalidateLocked()
+	}
+}
+
+// revalidateLocked revalidates the datapath with side effects off.
+func (b *Bridge) revalidateLocked() {
+	p := b.pipe.Load().p
+	p.SetRevalidating(true)
+	b.dp.Revalidate()
+	p.SetRevalidating(false)
+}
+
+// Revalidate re-translates every cached datapath flow (for pipelines whose
+// tables changed).
+func (b *Bridge) Revalidate() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.mu.closed {
+		b.revalidateLocked()
+	}
+}
+
+// AddPort adds p as OpenFlow/datapath port info.OFPort. The bridge owns p
+// from now on (it is closed by RemovePort or Close, and on error).
+func (b *Bridge) AddPort(info PortInfo, p ports.Port) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mu.closed {
+		_ = p.Close()
+		return ErrClosed
+	}
+	if _, ok := b.mu.ports[info.OFPort]; ok {
+		_ = p.Close()
+		return fmt.Errorf("%w: %d", ErrPortExists, info.OFPort)
+	}
+	fixInfo(&info)
+	if err := b.dp.AddPort(info.OFPort, p); err != nil {
+		_ = p.Close()
+		return err
+	}
+	b.mu.ports[info.OFPort] = &portEntry{info: info, port: p}
+	b.portsChangedLocked()
+	return nil
+}
+
+// fixInfo keeps the VLAN config's identity fields equal to the port's.
+func fixInfo(info *PortInfo) {
+	info.VLAN.OFPort = info.OFPort
+	info.VLAN.Name = info.Name
+	info.VLAN.IsLocal = info.OFPort == flow.PortLocal
+}
+
+// RemovePort removes port no and closes it.
+func (b *Bridge) RemovePort(no flow.PortNo) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.mu.ports[no]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrNoPort, no)
+	}
+	err := b.dp.RemovePort(no)
+	delete(b.mu.ports, no)
+	b.portsChangedLocked()
+	if cerr := e.port.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// SetPortInfo changes the VLAN configuration (and name/type labels) of
+// port info.OFPort. It reports whether anything changed.
+func (b *Bridge) SetPortInfo(info PortInfo) (bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.mu.ports[info.OFPort]
+	if !ok {
+		return false, fmt.Errorf("%w: %d", ErrNoPort, info.OFPort)
+	}
+	fixInfo(&info)
+	if e.info.Name == info.Name && e.info.Type == info.Type && sameVLAN(&e.info.VLAN, &info.VLAN) {
+		return false, nil
+	}
+	e.info = info
+	b.portsChangedLocked()
+	return true, nil
+}
+
+// portsChangedLocked tells the pipeline and revalidates.
+func (b *Bridge) portsChangedLocked() {
+	b.pipe.Load().p.PortsChanged(b.portListLocked())
+	b.revalidateLocked()
+}
+
+func (b *Bridge) portListLocked() []PortInfo {
+	out := make([]PortInfo, 0, len(b.mu.ports))
+	for _, e := range b.mu.ports {
+		out = append(out, e.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].OFPort < out[j].OFPort })
+	return out
+}
+
+// Ports returns the bridge's ports sorted by OFPort.
+func (b *Bridge) Ports() []PortInfo {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.portListLocked()
+}
+
+// Port returns the ports.Port of port no.
+func (b *Bridge) Port(no flow.PortNo) (ports.Port, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.mu.ports[no]
+	if !ok {
+		return nil, false
+	}
+	return e.port, true
+}
+
+// FailMode returns the fail mode.
+func (b *Bridge) FailMode() FailMode {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.mu.failMode
+}
+
+// SetFailMode changes the fail mode. Unless a custom pipeline is
+// installed, standalone uses NORMAL (a fresh MAC table) and secure drops.
+func (b *Bridge) SetFailMode(m FailMode) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if m == b.mu.failMode || b.mu.closed {
+		return
+	}
+	b.mu.failMode = m
+	if b.mu.custom {
+		return
+	}
+	var p Pipeline
+	if m == FailSecure {
+		b.mu.normal = nil
+		p = NewDropPipeline()
+	} else {
+		b.mu.normal = NewNormal(b.normalCfg)
+		p = b.mu.normal
+	}
+	b.installLocked(p)
+}
+
+// SetPipeline installs p (the OpenFlow pipeline) in place of the built-in
+// ones; nil goes back to the fail-mode default.
+func (b *Bridge) SetPipeline(p Pipeline) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mu.closed {
+		return
+	}
+	b.mu.custom = p != nil
+	b.mu.normal = nil
+	if p == nil {
+		if b.mu.failMode == FailSecure {
+			p = NewDropPipeline()
+		} else {
+			b.mu.normal = NewNormal(b.normalCfg)
+			p = b.mu.normal
+		}
+	}
+	b.installLocked(p)
+}
+
+func (b *Bridge) installLocked(p Pipeline) {
+	p.PortsChanged(b.portListLocked())
+	old := b.pipe.Swap(&pipelineBox{p})
+	b.revalidateLocked()
+	old.p.Close()
+}
+
+// MACTable returns the NORMAL MAC table, or nil when NORMAL is not the
+// pipeline (secure mode, custom pipeline).
+func (b *Bridge) MACTable() *maclearn.Table {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.mu.normal == nil {
+		return nil
+	}
+	return b.mu.normal.MACTable()
+}
+
+// SetForwardBPDU applies other_config:forward-bpdu to NORMAL.
+func (b *Bridge) SetForwardBPDU(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.normalCfg.ForwardBPDU = on
+	if b.mu.normal != nil && b.mu.normal.forwardBPDU.Load() != on {
+		b.mu.normal.SetForwardBPDU(on)
+		b.revalidateLocked()
+	}
+}
+
+// Close stops the datapath and the maintenance goroutine and closes every
+// port. It is idempotent.
+func (b *Bridge) Close() error {
+	b.mu.Lock()
+	if b.mu.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.mu.closed = true
+	b.mu.Unlock()
+	if b.started {
+		close(b.stop)
+	}
+	<-b.done
+	err := b.dp.Close()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for no, e := range b.mu.ports {
+		if cerr := e.port.Close(); err == nil {
+			err = cerr
+		}
+		delete(b.mu.ports, no)
+	}
+	b.pipe.Load().p.Close()
+	return err
+}

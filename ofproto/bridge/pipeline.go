@@ -1,0 +1,87 @@
+package bridge
+
+import (
+	"time"
+
+	"govs/datapath"
+	"govs/datapath/flow"
+	"govs/ofproto/normal"
+)
+
+// TickInterval is how often the maintenance goroutine calls Pipeline.Tick
+// (MAC expiry and learning-driven revalidation).
+const TickInterval = 100 * time.Millisecond
+
+// FailMode is the Bridge fail_mode column.
+type FailMode uint8
+
+const (
+	// FailStandalone (the default, empty column): without a controller
+	// the bridge acts as a learning switch (NORMAL).
+	FailStandalone FailMode = iota
+	// FailSecure: without a controller the bridge has no flows.
+	FailSecure
+)
+
+// String returns the column value.
+func (m FailMode) String() string {
+	if m == FailSecure {
+		return "secure"
+	}
+	return "standalone"
+}
+
+// ParseFailMode parses the fail_mode column ("" = standalone).
+func ParseFailMode(s string) (FailMode, bool) {
+	switch s {
+	case "", "standalone":
+		return FailStandalone, true
+	case "secure":
+		return FailSecure, true
+	}
+	return FailStandalone, false
+}
+
+// PortInfo describes one bridge port to a Pipeline.
+type PortInfo struct {
+	OFPort flow.PortNo
+	Name   string
+	// Type is the Interface type ("" system, "internal", "tap", "patch").
+	Type string
+	// VLAN is the port's VLAN configuration as NORMAL interprets it
+	// (VLAN.OFPort, Name and IsLocal are kept equal to the fields above).
+	VLAN normal.PortConfig
+}
+
+// Pipeline translates upcalls for one bridge. Upcall is called
+// concurrently from datapath workers (see datapath.Upcaller); the other
+// methods are called by the Bridge with its lock held, never concurrently
+// with each other.
+type Pipeline interface {
+	datapath.Upcaller
+	// PortsChanged gives the complete, new port list (sorted by OFPort).
+	// The slice is the pipeline's to keep.
+	PortsChanged(ports []PortInfo)
+	// Tick runs periodic work (MAC aging...) and reports whether cached
+	// datapath flows must be revalidated.
+	Tick(now time.Time) (revalidate bool)
+	// SetRevalidating is true while the Bridge revalidates the datapath:
+	// translation must then have no side effects (no MAC learning).
+	SetRevalidating(on bool)
+	// Close releases the pipeline.
+	Close()
+}
+
+// dropPipeline is fail_mode=secure without a controller: no flow matches,
+// every packet is dropped (the datapath forces in_port exact, so one
+// megaflow per input port).
+type dropPipeline struct{}
+
+// NewDropPipeline returns the empty flow table.
+func NewDropPipeline() Pipeline { return dropPipeline{} }
+
+func (dropPipeline) Upcall(_, _ *flow.Key, _ *datapath.Actions) error { return nil }
+func (dropPipeline) PortsChanged([]PortInfo)                          {}
+func (dropPipeline) Tick(time.Time) bool                              { return false }
+func (dropPipeline) SetRevalidating(bool)                             {}
+func (dropPipeline) Close()                                           {}
