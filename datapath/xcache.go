@@ -35,6 +35,10 @@ type StatsDelta struct {
 	Idle time.Duration
 }
 
+// maxRetired bounds the retired traffic a worker keeps between pulls
+// (when nobody calls PullStats, the oldest deltas are all that is kept).
+const maxRetired = 1 << 16
+
 // retired is the unpulled traffic of a megaflow that was deleted or whose
 // cookie was replaced, kept for the next PullStats.
 type retired struct {
@@ -61,7 +65,7 @@ func (w *Worker) setCookie(f *megaflow, c any) {
 // retire queues f's unpulled traffic for the next pull (f is going away
 // or changing cookie) and marks it pulled.
 func (w *Worker) retire(f *megaflow) {
-	if f.cookie != nil && f.packets > f.pulledPkts {
+	if f.cookie != nil && f.packets > f.pulledPkts && len(w.retired) < maxRetired {
 		w.retired = append(w.retired, retired{cookie: f.cookie,
 			packets: f.packets - f.pulledPkts, bytes: f.bytes - f.pulledBytes, used: f.used})
 	}
