@@ -16,12 +16,14 @@ build:
 	@for c in $(CMDS); do $(GO) build -o $(BINDIR)/$$c ./cmd/$$c || exit 1; done
 
 # deps installs the system packages the tests use when they are missing
-# (as root, on Debian): iproute2 for namespaces, tcpdump for captures, and
+# (as root, on Debian): iproute2 for namespaces, tcpdump for captures, ping
+# for the lab, and
 # openvswitch-switch as the compatibility and performance oracle.
 deps:
 	@need=""; \
 	command -v ip >/dev/null 2>&1 || need="$$need iproute2"; \
 	command -v tcpdump >/dev/null 2>&1 || need="$$need tcpdump"; \
+	command -v ping >/dev/null 2>&1 || need="$$need iputils-ping"; \
 	command -v ovs-vsctl >/dev/null 2>&1 || need="$$need openvswitch-switch"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
