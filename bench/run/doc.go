@@ -1,0 +1,27 @@
+// Package run is govs-bench's runner: it builds the lab (bench/topo),
+// opens the generator's and the sink's AF_PACKET ports, and measures each
+// selected switch (bench/switches) for every frame size × flow count,
+// Runs times, with the bench/gen sender and sink; then optionally the
+// flow-setup rate and the rule-load time. It returns a report.Report.
+//
+// The generator runs open loop by default (overload: the rate is what
+// the switch forwards while the generator offers all it can, the loss
+// shows the excess); Config.Window runs it closed loop, and Config.Rate
+// paces it. Per throughput case, an extra run at Config.LatencyRate
+// measures latency under light load, where queues stay short.
+//
+// One measurement: a fresh Sink goroutine reads the sink port while the
+// Sender offers frames for Config.Duration; the sink then gets until no
+// frame arrived for drainQuiet (at most drainMax) to count stragglers.
+// The rate is frames counted at the sink over the time from the first
+// send to the last arrival (at least the sending time), loss is
+// 1 - counted/accepted-by-the-generator's-socket, and latency is the
+// one-way time from the sender's stamp to the sink's read, on this
+// process's monotonic clock. Every measurement uses its own range of
+// sequence numbers so late frames of the previous one are not counted.
+//
+// A switch that fails to start, or forwards nothing within probeTimeout,
+// is reported as unavailable with the reason, and the run continues.
+// Everything created is removed when Run returns, including on error or
+// when ctx is cancelled (Ctrl-C). Run is called by one goroutine.
+package run

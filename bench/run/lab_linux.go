@@ -1,0 +1,104 @@
+package run
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"net"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"govs/bench/gen"
+	"govs/bench/topo"
+	"govs/ports"
+	"govs/ports/afpacket"
+)
+
+// template returns the generator's frame of size.
+func template(size int) ([]byte, error) {
+	return gen.Template(gen.Spec{
+		Size: size, SrcMAC: topo.GenMAC, DstMAC: topo.SinkMAC,
+		SrcIP: genIP, DstIP: sinkIP, SrcPort: gen.PortBase, DstPort: udpDiscard,
+	})
+}
+
+// Ethernet header offsets of the learn frames.
+const (
+	offEthDst  = 0
+	offEthSrc  = 6
+	offEthType = 12
+)
+
+var broadcastMAC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+
+// learn sends one broadcast frame from each host, so that learning
+// switches know both MACs and forward unicast.
+func (l *lab) learn() {
+	for _, h := range []struct {
+		p   *afpacket.Port
+		mac net.HardwareAddr
+	}{{l.sink, topo.SinkMAC}, {l.gen, topo.GenMAC}} {
+		b := l.learnBatch
+		b.Reset()
+		f := b.Bufs[0][ports.Headroom : ports.Headroom+gen.MinSize-gen.FCSLen]
+		clear(f)
+		copy(f[offEthDst:offEthSrc], broadcastMAC)
+		copy(f[offEthSrc:offEthType], h.mac)
+		binary.BigEndian.PutUint16(f[offEthType:], learnEtherType)
+		b.Len[0], b.N = len(f), 1
+		_, _ = h.p.Write(b)
+	}
+}
+
+// probe waits until a generated frame reaches the sink.
+func (l *lab) probe(ctx context.Context) error {
+	tmpl, err := template(gen.MinSize)
+	if err != nil {
+		return err
+	}
+	flows, err := gen.NewFlows(tmpl, 1, false)
+	if err != nil {
+		return err
+	}
+	s, err := gen.NewSender(l.gen, tmpl, flows, 0)
+	if err != nil {
+		return err
+	}
+	k := l.newSink(s)
+	done := make(chan error, 1)
+	go func() { done <- k.Run() }()
+	defer func() { k.Stop(); <-done }()
+	deadline := time.Now().Add(probeTimeout)
+	for k.Received() == 0 {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no frame forwarded within %v (sink saw %d other frames)", probeTimeout, k.Other())
+		}
+		l.learn()
+		if _, err := s.SendBatch(); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(probeEvery):
+		}
+	}
+	return nil
+}
+
+// newSink returns a sink for the next measurement and points the sender
+// at a fresh range of sequence numbers.
+func (l *lab) newSink(s *gen.Sender) *gen.Sink {
+	l.seq++
+	base := l.seq << seqShift
+	s.SetSeq(base)
+	k := gen.NewSink(l.sink, pollFD)
+	k.SetMinSeq(base)
+	return k
+}
+
+func pollFD(fd int, timeout time.Duration) {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	_, _ = unix.Poll(pfd, int(timeout/time.Millisecond))
+}

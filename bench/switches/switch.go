@@ -1,0 +1,78 @@
+package switches
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"govs/bench/topo"
+)
+
+// Switch names.
+const (
+	NameGovs         = "govs"
+	NameGovsDatapath = "govs-datapath"
+	NameOVS          = "ovs"
+	NameOVSAFXDP     = "ovs-afxdp"
+	NameBridge       = "bridge"
+)
+
+// Names lists every switch, in the order they are measured.
+var Names = []string{NameGovs, NameGovsDatapath, NameOVS, NameOVSAFXDP, NameBridge}
+
+// BridgeName is the bridge created in the OVS-like switches.
+const BridgeName = "br0"
+
+// Switch is a switch under test.
+type Switch interface {
+	// Name is one of Names.
+	Name() string
+	// Start makes the switch forward frames between t.SwGenDev and
+	// t.SwSinkDev (both ways).
+	Start(ctx context.Context, t *topo.Topology) error
+	// Stop undoes Start (also a failed one). It is idempotent.
+	Stop() error
+}
+
+// RuleLoader is a switch with an OpenFlow management socket.
+type RuleLoader interface {
+	// LoadRules deletes all flows, then times `ovs-ofctl add-flows` of
+	// file against the switch.
+	LoadRules(ctx context.Context, file string) (time.Duration, error)
+}
+
+// Options configure the switches.
+type Options struct {
+	// BinDir holds govs-vswitchd and govs-vsctl.
+	BinDir string
+	// OVSSchema is the vswitch.ovsschema for ovsdb-tool create.
+	OVSSchema string
+	// XDPMode is options:xdp-mode of the afxdp ports.
+	XDPMode string
+	// Workers is the number of govs datapath workers (0: 1).
+	Workers int
+}
+
+// DefaultOVSSchema is where Debian installs the OVS schema.
+const DefaultOVSSchema = "/usr/share/openvswitch/vswitch.ovsschema"
+
+// ErrUnknown is returned by New for a name not in Names.
+var ErrUnknown = errors.New("unknown switch")
+
+// New returns the switch called name.
+func New(name string, o Options) (Switch, error) {
+	switch name {
+	case NameGovs:
+		return newGovs(o), nil
+	case NameGovsDatapath:
+		return newGovsDatapath(o), nil
+	case NameOVS:
+		return newOVS(name, false, o), nil
+	case NameOVSAFXDP:
+		return newOVS(name, true, o), nil
+	case NameBridge:
+		return newBridge(), nil
+	}
+	return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknown, name, Names)
+}

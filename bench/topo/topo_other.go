@@ -1,0 +1,40 @@
+//go:build !linux
+
+package topo
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os/exec"
+)
+
+var errUnimplemented = errors.New("topo: network namespaces need Linux")
+
+// Fixed lab MAC addresses (locally administered).
+var (
+	GenMAC  = net.HardwareAddr{0x02, 0x67, 0x62, 0, 0x0a, 1}
+	SinkMAC = net.HardwareAddr{0x02, 0x67, 0x62, 0, 0x0b, 1}
+)
+
+// NS is a named network namespace.
+type NS struct{ Name string }
+
+// Topology is the lab; see the Linux implementation.
+type Topology struct {
+	Gen, Switch, Sink  *NS
+	GenDev, SwGenDev   string
+	SinkDev, SwSinkDev string
+}
+
+func NewNS(string) (*NS, error) { return nil, errUnimplemented }
+func (ns *NS) Delete() error    { return errUnimplemented }
+func (ns *NS) Command(ctx context.Context, args ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, "false")
+}
+func (ns *NS) Run(...string) (string, error) { return "", errUnimplemented }
+func (ns *NS) Do(func() error) error         { return errUnimplemented }
+func New() (*Topology, error)                { return nil, errUnimplemented }
+func (t *Topology) Close() error             { return nil }
+func Live() []string                         { return nil }
+func CleanupAll()                            {}
