@@ -22,6 +22,11 @@ func (d *daemon) onBridge(name string, br *bridge.Bridge, added bool) {
 	if d.metrics != nil {
 		d.metrics.bridge(name, br, added)
 	}
+	if added {
+		d.startOpenFlow(name, br)
+	} else {
+		d.stopOpenFlow(name)
+	}
 }
 
 // registerCommands installs govs-vswitchd's unixctl commands.

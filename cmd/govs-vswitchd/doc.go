@@ -26,6 +26,21 @@
 // --pidfile was given. The log file defaults to
 // $OVS_LOGDIR/govs-vswitchd.log (/var/log/openvswitch).
 //
+// # OpenFlow
+//
+// Every bridge runs the OpenFlow pipeline (reconcile.OFPipeline: tables
+// plus ofproto/xlate; fail_mode standalone starts with
+// "priority=0 actions=NORMAL", secure with no flows, a fail_mode change
+// flushes) and serves OpenFlow (ofproto/ofserver) on
+// punix:<rundir>/<bridge>.mgmt, so `ovs-ofctl dump-flows BR` and
+// `govs-ofctl` work. Flow mods are applied to the tables and made
+// effective in the datapath (Bridge.Revalidate) before BARRIER_REPLY;
+// port additions, deletions and changes send PORT_STATUS; expired rules
+// with send_flow_rem send FLOW_REMOVED; the controller action sends
+// PACKET_IN. Not supported yet: PACKET_OUT and PORT_MOD (refused with
+// OFPBRC_EPERM naming them) and Controller rows (no active connections).
+// The socket is removed when the bridge is deleted or the daemon stops.
+//
 // # unixctl commands
 //
 // exit, version, list-commands, vlog/set, vlog/list, vlog/reopen,
@@ -43,8 +58,8 @@
 // # Lifetime
 //
 // SIGTERM, SIGINT and `exit` shut down cleanly, in reverse start order:
-// unixctl socket, reconciler and bridges (ports closed, TAP devices
-// removed), metrics, OVSDB server and db.sock, database log (flushed),
+// unixctl socket, reconciler and bridges (OpenFlow servers and .mgmt
+// sockets, ports closed, TAP devices removed), metrics, OVSDB server and db.sock, database log (flushed),
 // pidfile. A restart restores every bridge and port from the database
 // (ofports are kept: the stored ofport is reused). After kill -9 the TAP
 // devices disappear with the process (they are not persistent) and

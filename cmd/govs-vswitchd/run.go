@@ -47,6 +47,8 @@ type daemon struct {
 	metrics *metrics
 	// ready is closed once the daemon serves (for --detach).
 	ready func()
+	// ofb are the bridges' OpenFlow servers.
+	ofb ofBridges
 }
 
 // cleanups run in reverse order at shutdown.
@@ -156,6 +158,7 @@ func Run(ctx context.Context, cfg *Config, console io.Writer, ready func()) erro
 		recCancel()
 		<-recDone
 		rec.Close()
+		d.stopAllOpenFlow()
 	})
 
 	removeStaleCtl(cfg.Rundir, d.log)

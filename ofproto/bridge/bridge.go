@@ -11,6 +11,7 @@ import (
 	"govs/datapath"
 	"govs/datapath/flow"
 	"govs/ofproto/maclearn"
+	"govs/ofproto/normal"
 	"govs/ports"
 )
 
@@ -19,8 +20,6 @@ type Config struct {
 	Name string
 	// Datapath configures the bridge's datapath (workers, flow limit...).
 	Datapath datapath.Config
-	// Normal configures the NORMAL pipeline of standalone mode.
-	Normal NormalConfig
 	// NoStart leaves the datapath and the maintenance goroutine stopped
 	// (tests drive Worker(0).ProcessBatch and Tick themselves).
 	NoStart bool
@@ -50,26 +49,23 @@ type Bridge struct {
 
 	mu struct {
 		sync.Mutex
-		ports    map[flow.PortNo]*portEntry // guarded by mu
-		failMode FailMode                   // guarded by mu
-		normal   *Normal                    // guarded by mu; nil unless NORMAL is in use
-		custom   bool                       // guarded by mu; SetPipeline installed a pipeline
-		closed   bool                       // guarded by mu
+		ports       map[flow.PortNo]*portEntry // guarded by mu
+		failMode    FailMode                   // guarded by mu
+		forwardBPDU bool                       // guarded by mu
+		closed      bool                       // guarded by mu
 	}
-	normalCfg NormalConfig
-	created   time.Time
-	started   bool
-	stop      chan struct{}
-	done      chan struct{}
+	created time.Time
+	started bool
+	stop    chan struct{}
+	done    chan struct{}
 }
 
-// New creates a bridge with no ports, in fail_mode standalone (NORMAL),
-// and starts its datapath and maintenance goroutine unless cfg.NoStart.
+// New creates a bridge with no ports, in fail_mode standalone, with the
+// drop pipeline until SetPipeline installs the OpenFlow one, and starts its datapath and maintenance goroutine unless cfg.NoStart.
 func New(cfg Config) (*Bridge, error) {
-	b := &Bridge{name: cfg.Name, normalCfg: cfg.Normal, created: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+	b := &Bridge{name: cfg.Name, created: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	b.mu.ports = make(map[flow.PortNo]*portEntry)
-	b.mu.normal = NewNormal(cfg.Normal)
-	b.pipe.Store(&pipelineBox{b.mu.normal})
+	b.pipe.Store(&pipelineBox{NewDropPipeline()})
 	dp, err := datapath.New(b, cfg.Datapath)
 	if err != nil {
 		return nil, fmt.Errorf("bridge %s: %w", cfg.Name, err)
@@ -101,6 +97,21 @@ func (b *Bridge) Datapath() *datapath.Datapath { return b.dp }
 func (b *Bridge) Upcall(k, mask *flow.Key, acts *datapath.Actions) error {
 	return b.pipe.Load().p.Upcall(k, mask, acts)
 }
+
+// UpcallCookie implements datapath.CookieUpcaller: the current pipeline's
+// UpcallCookie when it has one (rule counters), else its Upcall.
+func (b *Bridge) UpcallCookie(k, mask *flow.Key, acts *datapath.Actions, frameLen int) (any, error) {
+	p := b.pipe.Load().p
+	if cu, ok := p.(datapath.CookieUpcaller); ok {
+		return cu.UpcallCookie(k, mask, acts, frameLen)
+	}
+	return nil, p.Upcall(k, mask, acts)
+}
+
+var _ datapath.CookieUpcaller = (*Bridge)(nil)
+
+// Pipeline returns the current pipeline.
+func (b *Bridge) Pipeline() Pipeline { return b.pipe.Load().p }
 
 // maintain runs Pipeline.Tick every TickInterval until Close.
 func (b *Bridge) maintain() {
@@ -168,6 +179,11 @@ func (b *Bridge) AddPort(info PortInfo, p ports.Port) error {
 	b.mu.ports[info.OFPort] = &portEntry{info: info, port: p}
 	b.portsChangedLocked()
 	return nil
+}
+
+// sameVLAN reports whether two ports have the same VLAN configuration.
+func sameVLAN(a, b *normal.PortConfig) bool {
+	return a.VLANMode == b.VLANMode && a.Tag == b.Tag && a.Trunks == b.Trunks && a.NoFlood == b.NoFlood
 }
 
 // fixInfo keeps the VLAN config's identity fields equal to the port's.
@@ -252,8 +268,8 @@ func (b *Bridge) FailMode() FailMode {
 	return b.mu.failMode
 }
 
-// SetFailMode changes the fail mode. Unless a custom pipeline is
-// installed, standalone uses NORMAL (a fresh MAC table) and secure drops.
+// SetFailMode changes the fail mode and, when the pipeline is a
+// FailModeSetter, applies it (OVS flushes the flows) and revalidates.
 func (b *Bridge) SetFailMode(m FailMode) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -261,66 +277,61 @@ func (b *Bridge) SetFailMode(m FailMode) {
 		return
 	}
 	b.mu.failMode = m
-	if b.mu.custom {
-		return
+	if fs, ok := b.pipe.Load().p.(FailModeSetter); ok {
+		fs.SetFailMode(m)
+		b.revalidateLocked()
 	}
-	var p Pipeline
-	if m == FailSecure {
-		b.mu.normal = nil
-		p = NewDropPipeline()
-	} else {
-		b.mu.normal = NewNormal(b.normalCfg)
-		p = b.mu.normal
-	}
-	b.installLocked(p)
 }
 
-// SetPipeline installs p (the OpenFlow pipeline) in place of the built-in
-// ones; nil goes back to the fail-mode default.
+// SetPipeline installs p (the OpenFlow pipeline); nil installs the drop
+// pipeline.
 func (b *Bridge) SetPipeline(p Pipeline) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.mu.closed {
 		return
 	}
-	b.mu.custom = p != nil
-	b.mu.normal = nil
 	if p == nil {
-		if b.mu.failMode == FailSecure {
-			p = NewDropPipeline()
-		} else {
-			b.mu.normal = NewNormal(b.normalCfg)
-			p = b.mu.normal
-		}
+		p = NewDropPipeline()
 	}
 	b.installLocked(p)
 }
 
 func (b *Bridge) installLocked(p Pipeline) {
 	p.PortsChanged(b.portListLocked())
+	if fs, ok := p.(FailModeSetter); ok {
+		fs.SetFailMode(b.mu.failMode)
+	}
+	if bf, ok := p.(BPDUForwarder); ok {
+		bf.SetForwardBPDU(b.mu.forwardBPDU)
+	}
 	old := b.pipe.Swap(&pipelineBox{p})
 	b.revalidateLocked()
 	old.p.Close()
 }
 
-// MACTable returns the NORMAL MAC table, or nil when NORMAL is not the
-// pipeline (secure mode, custom pipeline).
+// MACTable returns the pipeline's NORMAL MAC table, or nil when it has
+// none (the drop pipeline).
 func (b *Bridge) MACTable() *maclearn.Table {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.mu.normal == nil {
-		return nil
+	if mt, ok := b.pipe.Load().p.(MACTabler); ok {
+		return mt.MACTable()
 	}
-	return b.mu.normal.MACTable()
+	return nil
 }
 
-// SetForwardBPDU applies other_config:forward-bpdu to NORMAL.
+// SetForwardBPDU applies other_config:forward-bpdu to the pipeline (when
+// it is a BPDUForwarder) and revalidates.
 func (b *Bridge) SetForwardBPDU(on bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.normalCfg.ForwardBPDU = on
-	if b.mu.normal != nil && b.mu.normal.forwardBPDU.Load() != on {
-		b.mu.normal.SetForwardBPDU(on)
+	if b.mu.forwardBPDU == on || b.mu.closed {
+		return
+	}
+	b.mu.forwardBPDU = on
+	if bf, ok := b.pipe.Load().p.(BPDUForwarder); ok {
+		bf.SetForwardBPDU(on)
 		b.revalidateLocked()
 	}
 }

@@ -1,12 +1,13 @@
-package bridge
+package bridge_test
 
 import (
 	"encoding/binary"
 	"testing"
 
-	"govs/datapath"
 	"govs/datapath/flow"
+	"govs/ofproto/bridge"
 	"govs/ofproto/normal"
+	"govs/ofproto/reconcile"
 	"govs/ports"
 	"govs/ports/memport"
 )
@@ -51,20 +52,22 @@ func frameVID(f []byte) int {
 }
 
 type testBridge struct {
-	b     *Bridge
+	b     *bridge.Bridge
 	ports map[flow.PortNo]*memport.Port
 	batch *ports.Batch
 }
 
-// newTestBridge builds an unstarted bridge with memports:
+// newTestBridge builds an unstarted bridge running govs-vswitchd's
+// OpenFlow pipeline (standalone: the NORMAL flow) with memports:
 // 1 access 10, 2 access 10, 3 access 20, 4 trunk (all VLANs).
 func newTestBridge(t *testing.T) *testBridge {
 	t.Helper()
-	b, err := New(Config{Name: "br-test", NoStart: true})
+	b, err := bridge.New(bridge.Config{Name: "br-test", NoStart: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = b.Close() })
+	b.SetPipeline(reconcile.NewOFPipeline(b))
 	tb := &testBridge{b: b, ports: map[flow.PortNo]*memport.Port{}, batch: ports.NewBatch()}
 	tags := map[flow.PortNo]int64{1: 10, 2: 10, 3: 20, 4: -1}
 	for no := flow.PortNo(1); no <= testPortsCount; no++ {
@@ -77,7 +80,7 @@ func newTestBridge(t *testing.T) *testBridge {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.AddPort(PortInfo{OFPort: no, Name: p.Name(), VLAN: vc}, p); err != nil {
+		if err := b.AddPort(bridge.PortInfo{OFPort: no, Name: p.Name(), VLAN: vc}, p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,14 +161,14 @@ func vids(fr [][]byte) []int {
 
 func TestFailModeSecureDrops(t *testing.T) {
 	tb := newTestBridge(t)
-	tb.b.SetFailMode(FailSecure)
-	if tb.b.MACTable() != nil {
-		t.Fatal("secure bridge has a MAC table")
+	tb.b.SetFailMode(bridge.FailSecure)
+	if n := tb.b.Pipeline().(*reconcile.OFPipeline).Tables().Len(); n != 0 {
+		t.Fatalf("secure bridge has %d flows", n)
 	}
 	if got := tb.send(t, 1, frame(bcast, mac(1), -1)); len(got) != 0 {
 		t.Fatalf("secure bridge forwarded to %v", keys(got))
 	}
-	tb.b.SetFailMode(FailStandalone)
+	tb.b.SetFailMode(bridge.FailStandalone)
 	if got := tb.send(t, 1, frame(bcast, mac(1), -1)); len(got) != 2 {
 		t.Fatalf("standalone again: outputs %v", keys(got))
 	}
@@ -178,7 +181,7 @@ func TestVLANChangeRevalidates(t *testing.T) {
 		t.Fatal("p2 should get the broadcast")
 	}
 	vc, _, _ := normal.PortFromDB(2, "p2", 20, nil, "")
-	if changed, err := tb.b.SetPortInfo(PortInfo{OFPort: 2, Name: "p2", VLAN: vc}); !changed || err != nil {
+	if changed, err := tb.b.SetPortInfo(bridge.PortInfo{OFPort: 2, Name: "p2", VLAN: vc}); !changed || err != nil {
 		t.Fatal(changed, err)
 	}
 	if got := tb.send(t, 1, f); len(got[2]) != 0 {
@@ -192,88 +195,5 @@ func TestVLANChangeRevalidates(t *testing.T) {
 	}
 	if err := tb.b.RemovePort(4); err == nil {
 		t.Fatal("double remove succeeded")
-	}
-}
-
-func TestAppendCommitVLAN(t *testing.T) {
-	tag := func(vid uint16) normal.Tag { return normal.Tag{TPID: etherTypeVLAN, TCI: vid | flow.VLANCFI} }
-	tests := []struct {
-		name      string
-		cur, want vlanStack
-		kinds     []datapath.ActionKind
-	}{
-		{"same", vlanStack{tag(5)}, vlanStack{tag(5)}, nil},
-		{"push", vlanStack{}, vlanStack{tag(5)}, []datapath.ActionKind{datapath.ActPushVLAN}},
-		{"pop", vlanStack{tag(5)}, vlanStack{}, []datapath.ActionKind{datapath.ActPopVLAN}},
-		{"swap", vlanStack{tag(5)}, vlanStack{tag(6)}, []datapath.ActionKind{datapath.ActPopVLAN, datapath.ActPushVLAN}},
-		{"push outer", vlanStack{tag(5)}, vlanStack{tag(6), tag(5)}, []datapath.ActionKind{datapath.ActPushVLAN}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cur := tt.cur
-			acts := appendCommitVLAN(nil, &cur, &tt.want)
-			if len(acts) != len(tt.kinds) {
-				t.Fatalf("got %v", acts)
-			}
-			for i, a := range acts {
-				if a.Kind != tt.kinds[i] {
-					t.Fatalf("action %d = %v", i, a.Kind)
-				}
-				if a.Kind == datapath.ActPushVLAN && a.TCI&flow.VLANCFI != 0 {
-					t.Fatal("push_vlan with CFI set")
-				}
-			}
-			if cur != tt.want {
-				t.Fatal("state not updated")
-			}
-		})
-	}
-}
-
-func TestNormalUpcallAllocs(t *testing.T) {
-	tb := newTestBridge(t)
-	tb.send(t, 1, frame(bcast, mac(1), -1))
-	tb.send(t, 2, frame(bcast, mac(2), -1))
-	var k, m flow.Key
-	var l flow.Layout
-	f := frame(mac(2), mac(1), -1)
-	flow.Extract(f, 1, &k, &l)
-	acts := make(datapath.Actions, 0, testPortsCount*2)
-	n := tb.b.mu.normal
-	if allocs := testing.AllocsPerRun(100, func() {
-		m = flow.Key{}
-		if err := n.Upcall(&k, &m, &acts); err != nil {
-			t.Fatal(err)
-		}
-	}); allocs != 0 {
-		t.Fatalf("Upcall allocates %.1f times", allocs)
-	}
-	if len(acts) != 1 || acts[0].Kind != datapath.ActOutput || acts[0].Port != 2 {
-		t.Fatalf("actions %v", acts)
-	}
-}
-
-func BenchmarkNormalUpcall(b *testing.B) {
-	br, err := New(Config{Name: "br-bench", NoStart: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer br.Close()
-	n := br.mu.normal
-	var infos []PortInfo
-	for no := flow.PortNo(1); no <= testPortsCount; no++ {
-		vc, _, _ := normal.PortFromDB(no, "p", 10, nil, "")
-		infos = append(infos, PortInfo{OFPort: no, VLAN: vc})
-	}
-	n.PortsChanged(infos)
-	n.mac.Learn(10, mac(2), 2, 0)
-	var k, m flow.Key
-	var l flow.Layout
-	flow.Extract(frame(mac(2), mac(1), -1), 1, &k, &l)
-	acts := make(datapath.Actions, 0, testPortsCount*2)
-	b.ReportAllocs()
-	for b.Loop() {
-		m = flow.Key{}
-		_ = n.Upcall(&k, &m, &acts)
 	}
 }

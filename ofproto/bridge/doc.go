@@ -7,41 +7,51 @@
 //
 // The Bridge is the datapath's Upcaller and delegates every upcall to the
 // current Pipeline (an atomic pointer, so SetPipeline never blocks the
-// packet path). Without OpenFlow, a bridge behaves as OVS does with only
-// its implicit flows:
+// packet path). A new bridge has the drop pipeline (no flows) until
+// SetPipeline installs the OpenFlow one: govs-vswitchd's reconciler
+// installs reconcile.OFPipeline (ofproto/xlate over ofproto/tables) on
+// every bridge it creates. Its PortsChanged receives every port change
+// and Tick runs once per TickInterval on the bridge's maintenance
+// goroutine (stats pull, MAC aging, rule expiry).
 //
-//   - fail_mode standalone (the default): the single flow
-//     "priority=0 actions=NORMAL", i.e. the Normal pipeline: VLAN-aware
-//     L2 switching through ofproto/normal (the decision) and
-//     ofproto/maclearn (the MAC table, per VLAN, shown by fdb/show);
-//   - fail_mode secure: no flows, every packet is dropped (Drop pipeline).
+// A pipeline may implement optional capabilities the bridge forwards:
 //
-// The OpenFlow engineer plugs the table pipeline in with SetPipeline; its
-// PortsChanged receives every port change and Tick runs once per
-// TickInterval on the bridge's maintenance goroutine.
+//   - datapath.CookieUpcaller: the Bridge implements it too (UpcallCookie),
+//     so the datapath's per-megaflow cookie (the rules a translation went
+//     through, i.e. OpenFlow rule counters) reaches the pipeline; without
+//     it the pipeline's Upcall is used;
+//   - FailModeSetter: called when the pipeline is installed and on every
+//     fail_mode change (OVS flushes every flow and, in standalone, re-adds
+//     "priority=0 actions=NORMAL"); the bridge then revalidates;
+//   - BPDUForwarder: other_config:forward-bpdu;
+//   - MACTabler: NORMAL's MAC table (fdb/show); MACTable is nil otherwise.
 //
 // # Cache consistency
 //
-// Every port, VLAN or fail-mode change, and every MAC-table generation
-// change reported by Pipeline.Tick, revalidates the datapath
+// Every port, VLAN, fail-mode or forward-bpdu change, and every Tick that
+// asks for it (MAC-table or flow-table changes), revalidates the datapath
 // (datapath.Revalidate), so no packet is forwarded by a decision made
 // under the old configuration once the call that changed it returns (for
-// MAC learning: within one TickInterval). During revalidation the Normal
-// pipeline does not learn (OVS's allow_side_effects=false), so replaying
-// an old flow never moves a MAC back to a port it left.
+// MAC learning and expiry: within one TickInterval). Revalidate is public
+// for the OpenFlow server (after flow mods, before BARRIER_REPLY). During
+// revalidation the pipeline is told SetRevalidating(true): NORMAL does
+// not learn (OVS's allow_side_effects=false), so replaying an old flow
+// never moves a MAC back to a port it left.
 //
 // # Ownership, locks, goroutines
 //
 // The Bridge owns its Datapath and every ports.Port given to AddPort: it
-// closes them in RemovePort and Close. Control methods (AddPort,
-// RemovePort, SetPortVLAN, SetFailMode, SetPipeline, Close) are
-// serialised by Bridge.mu; reads (Ports, Port) take it too. Upcall runs on
-// datapath worker goroutines and takes no bridge lock: the Normal pipeline
-// reads an immutable port snapshot through an atomic pointer.
+// closes them in RemovePort and Close, and closes the replaced pipeline
+// in SetPipeline and the current one in Close. Control methods (AddPort,
+// RemovePort, SetPortInfo, SetFailMode, SetForwardBPDU, SetPipeline,
+// Revalidate, Tick, Close) are serialised by Bridge.mu and call the
+// pipeline's control methods with it held (a pipeline must not call back
+// into the bridge from them); reads (Ports, Port, MACTable) take it too.
+// Upcall and UpcallCookie run on datapath worker goroutines and take no
+// bridge lock.
 //
 // # Allocation
 //
-// Upcalls may allocate (the datapath allows it); the Normal pipeline
-// allocates nothing per upcall when the MAC is already known (tested).
-// Everything else is control plane.
+// Upcalls may allocate (the datapath allows it); UpcallCookie's
+// delegation itself allocates nothing. Everything else is control plane.
 package bridge

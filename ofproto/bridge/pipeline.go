@@ -5,6 +5,7 @@ import (
 
 	"govs/datapath"
 	"govs/datapath/flow"
+	"govs/ofproto/maclearn"
 	"govs/ofproto/normal"
 )
 
@@ -85,3 +86,18 @@ func (dropPipeline) PortsChanged([]PortInfo)                          {}
 func (dropPipeline) Tick(time.Time) bool                              { return false }
 func (dropPipeline) SetRevalidating(bool)                             {}
 func (dropPipeline) Close()                                           {}
+
+// Optional Pipeline capabilities. A pipeline that implements one of these
+// gets the matching bridge setting; one that does not keeps its own
+// behaviour (the setting is only recorded).
+type (
+	// MACTabler is a pipeline with a NORMAL MAC table (fdb/show).
+	MACTabler interface{ MACTable() *maclearn.Table }
+	// BPDUForwarder applies other_config:forward-bpdu.
+	BPDUForwarder interface{ SetForwardBPDU(on bool) }
+	// FailModeSetter applies fail_mode: the OpenFlow pipeline flushes its
+	// tables and re-adds the standalone NORMAL flow, as OVS's
+	// connmgr_set_fail_mode. It is called with the bridge's mode when the
+	// pipeline is installed and on every change (bridge lock held).
+	FailModeSetter interface{ SetFailMode(m FailMode) }
+)

@@ -22,7 +22,9 @@
 //  1. Removals: bridges no longer in Open_vSwitch.bridges are closed
 //     (their TAP devices disappear); interfaces gone, or whose type,
 //     patch peer or ofport_request changed, are detached and closed.
-//  2. Additions: missing bridges are created; missing interfaces are
+//  2. Additions: missing bridges are created, each with the OpenFlow
+//     pipeline OFPipeline (ofproto/xlate over ofproto/tables; the
+//     daemon serves its tables over OpenFlow from Config.OnBridge); missing interfaces are
 //     opened: type "" / "system" as AF_PACKET, "internal" as a TAP (the one
 //     named like the bridge is LOCAL, ofport 65534), "tap" as a TAP,
 //     "patch" as one end of a ports/patch pair (pairs are joined when both

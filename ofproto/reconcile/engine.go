@@ -147,6 +147,7 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 				}
 				continue
 			}
+			br.SetPipeline(NewOFPipeline(br))
 			lb = &liveBridge{uuid: b.UUID, name: b.Name, br: br, ifaces: map[string]*liveIface{}}
 			unlock := lock()
 			e.bridges[b.Name] = lb

@@ -222,6 +222,9 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 	if br == nil || len(br.Ports()) != 3 {
 		t.Fatalf("live bridge %v", br)
 	}
+	if op, ok := br.Pipeline().(*OFPipeline); !ok || op.Tables().Len() != 1 {
+		t.Fatalf("standalone bridge pipeline %T: want *OFPipeline with the default NORMAL flow", br.Pipeline())
+	}
 	for _, p := range br.Ports() {
 		if p.Name == "p1" && p.VLAN.Tag != 10 {
 			t.Fatalf("p1 tag %d", p.VLAN.Tag)
@@ -241,8 +244,12 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 			t.Fatalf("p1 tag %d after update", p.VLAN.Tag)
 		}
 	}
-	if br.MACTable() != nil {
-		t.Fatal("secure bridge still uses NORMAL")
+	op, ok := br.Pipeline().(*OFPipeline)
+	if !ok {
+		t.Fatalf("bridge pipeline is %T, want *OFPipeline", br.Pipeline())
+	}
+	if n := op.Tables().Len(); n != 0 {
+		t.Fatalf("secure bridge has %d flows, want 0 (fail_mode change flushes)", n)
 	}
 	// Delete the bridge (rewrite bridges to empty).
 	e.bumpAndWait(map[string]any{"op": "update", "table": "Open_vSwitch", "where": []any{[]any{"_uuid", "==", []any{"uuid", string(e.ovs)}}}, "row": map[string]any{"bridges": []any{"set", []any{}}}})
