@@ -160,12 +160,13 @@ func (m *Match) OF10RoundTrip() {
 
 // OXMRoundTrip rewrites m the way encoding it as OpenFlow 1.2+ OXM and
 // decoding it back does: VLAN matches become OXM_OF_VLAN_VID (VID and
-// present bit) plus OXM_OF_VLAN_PCP only when a VID is present.
+// present bit) plus OXM_OF_VLAN_PCP only when the present bit (CFI) is
+// matched as set, the prerequisite OXM_OF_VLAN_PCP has on the wire.
 func (m *Match) OXMRoundTrip() {
 	const vidCFI = VLANVIDMask | VLANCFI
 	tci, mask := vlanTCI(&m.Key), vlanTCI(&m.Mask)
 	nm := mask & vidCFI
-	if tci&vidCFI != 0 && mask&VLANPCPMask != 0 {
+	if tci&VLANCFI != 0 && mask&VLANPCPMask != 0 {
 		nm |= VLANPCPMask
 	}
 	setVLANTCI(&m.Key, tci&nm)

@@ -72,6 +72,12 @@
 //     OFPBIC_DUP_INST.
 //   - Encoding a match into an OpenFlow 1.0 ofp_match that it cannot
 //     express returns NXBRC_UNENCODABLE_ERROR naming the field (use NXM).
+//   - One deliberate difference from OVS's encoder: an OXM match writes
+//     OXM_OF_VLAN_PCP only when the VLAN present bit is matched as set
+//     (its prerequisite). OVS also writes it for a VID matched without
+//     that bit (possible via NXM_OF_VLAN_TCI, which OXM decoding accepts)
+//     and then rejects its own bytes with OFPBMC_BAD_PREREQ; so every
+//     match that decodes re-encodes to bytes that decode.
 //
 // Note for servers: ovs-ofctl 3.1 refuses an OFPMP_TABLE_FEATURES reply
 // with an empty body (OVS's message layer requires at least one 64-byte

@@ -116,6 +116,10 @@ func errorCases() []errorCase {
 		{"length-below-header", []byte{1, 0, 0, 4, 0, 0, 0, 0}, OFPBRC_BAD_LEN},
 		{"length-past-buffer", []byte{1, 0, 0, 16, 0, 0, 0, 0}, OFPBRC_BAD_LEN},
 		{"unknown-type", msg(Version10, 30), OFPBRC_BAD_TYPE},
+		// Vendor errors with vendor id 0 that name the vendor escape
+		// itself: OVS cannot decode them either.
+		{"error13-exp-id-0-naming-exp", msg(Version13, TypeError, u16b(OFPET12_EXPERIMENTER), u16b(OFPET12_EXPERIMENTER), u32b(0)), OFPBRC_BAD_LEN},
+		{"error10-vendor-id-0-naming-vendor", msg(Version10, TypeError, u16b(NXET_VENDOR), u16b(NXVC_VENDOR_ERROR), u32b(0), u16b(NXET_VENDOR), u16b(NXVC_VENDOR_ERROR)), OFPBRC_BAD_LEN},
 		{"of13-group-mod", msg(Version13, Type13GroupMod, zeros(8)), OFPBRC_BAD_TYPE},
 		{"unsupported-version", msg(Version12, TypeFeaturesRequest), OFPBRC_BAD_VERSION},
 		{"features-request-with-body", msg(Version10, TypeFeaturesRequest, zeros(4)), OFPBRC_BAD_LEN},
@@ -192,6 +196,39 @@ func TestDecodeErrors(t *testing.T) {
 				if got := m.(*ErrorMsg).ErrCode(); got != tt.want && errTable[tt.want].of10.ok {
 					t.Errorf("reply maps back to %v", got)
 				}
+			}
+		})
+	}
+}
+
+// TestErrorVendorZero checks that a vendor/experimenter error with vendor
+// id 0 reads as the standard error it names, as OVS's ofp-print shows
+// (experimenter 0, exp_type 1 → OFPBRC_BAD_VERSION), and re-encodes as it.
+func TestErrorVendorZero(t *testing.T) {
+	tests := []struct {
+		name string
+		b    []byte
+		want ErrCode
+		wire string // re-encoded body after the header
+	}{
+		{"of13-exp-0", msg(Version13, TypeError, u16b(OFPET12_EXPERIMENTER), u16b(1), u32b(0)), OFPBRC_BAD_VERSION, "00010000"},
+		{"of10-vendor-0", msg(Version10, TypeError, u16b(NXET_VENDOR), u16b(NXVC_VENDOR_ERROR), u32b(0), u16b(1), u16b(2)), OFPBRC_BAD_STAT, "00010002"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Decode(tt.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.(*ErrorMsg).ErrCode(); got != tt.want {
+				t.Errorf("maps to %v, want %v", got, tt.want)
+			}
+			b, err := MarshalBinary(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hexs(b[HeaderLen:]); got != tt.wire {
+				t.Errorf("re-encoded body %s, want %s", got, tt.wire)
 			}
 		})
 	}

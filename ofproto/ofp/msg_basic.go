@@ -141,7 +141,23 @@ func (m *ErrorMsg) UnmarshalBinary(b []byte) error {
 	if r.err != nil {
 		return newErr(OFPBRC_BAD_LEN, "error message too short")
 	}
+	// A vendor/experimenter error with id 0 reads as the standard error
+	// it names, as in OVS (ofperr_decode_msg); if that is the vendor
+	// escape itself it has no standard form (and would re-encode to a
+	// truncated message): OVS fails to decode it too.
+	if m.Vendor == 0 && m.isVendorEscape() {
+		return newErr(OFPBRC_BAD_LEN, "vendor error with vendor id 0 naming the vendor error type 0x%04x", m.Type)
+	}
 	return nil
+}
+
+// isVendorEscape reports whether Type/Code, written as a standard error,
+// would announce a vendor (1.0) or experimenter (1.2+) error instead.
+func (m *ErrorMsg) isVendorEscape() bool {
+	if is10(m.Version) {
+		return m.Type == NXET_VENDOR && m.Code == NXVC_VENDOR_ERROR
+	}
+	return m.Type == OFPET12_EXPERIMENTER
 }
 
 // EchoRequest is OFPT_ECHO_REQUEST; Data is echoed back in the reply.

@@ -339,7 +339,15 @@ func encodeNXMPort(b []byte, m *flowtable.Match, oxm bool, ex *nxmExtra, inPort 
 		case vmask != 0:
 			w.put(encVlanVid, u16v(vid), u16v(vmask))
 		}
-		if vid != 0 && tciMask&flowtable.VLANPCPMask != 0 {
+		// OVS (nx_put_raw) writes OXM_OF_VLAN_PCP whenever vid != 0,
+		// but OXM_OF_VLAN_PCP requires the present bit (OFPVID_PRESENT,
+		// our CFI), so a TCI match with VID bits and no CFI, e.g. an
+		// NXM_OF_VLAN_TCI(4130) that the OXM decoder accepts, would
+		// re-encode to bytes that both OVS 3.1 and we reject
+		// (OFPBMC_BAD_PREREQ; ovs-ofctl -O OpenFlow13 parse-flow
+		// vlan_tci=0x4130 shows it). OXM cannot express PCP without the
+		// present bit, so leave it out, as flowtable.OXMRoundTrip does.
+		if vid&flowtable.VLANCFI != 0 && tciMask&flowtable.VLANPCPMask != 0 {
 			w.putExact(encVlanPcp, u8v(uint8(tci>>flowtable.VLANPCPShift)))
 		}
 	} else {
