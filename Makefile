@@ -44,15 +44,22 @@ race:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 # fuzz runs every Fuzz target for FUZZTIME each (the seed corpora already
-# run as plain tests in unit/race).
+# run as plain tests in unit/race). A crash writes its input under
+# testdata/fuzz and fails. Go 1.26's fuzzer can also stop with "context
+# deadline exceeded" and no input on a busy machine (golang/go#75804): that
+# run is retried once and then reported as a warning, not a failure.
 fuzz:
-	@for pkg in $$($(GO) list $(PKGS)); do \
+	@log=$$(mktemp); for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/govs-fuzz.$$$$.log 2>&1 || { cat /tmp/govs-fuzz.$$$$.log; rm -f /tmp/govs-fuzz.$$$$.log; exit 1; }; \
-	    rm -f /tmp/govs-fuzz.$$$$.log; \
+	    for try in 1 2; do \
+	      echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	      if $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1; then break; fi; \
+	      if grep -q 'context deadline exceeded' $$log && ! grep -q 'Failing input written' $$log; then \
+	        echo "warning: $$f stopped with Go's fuzzer deadline bug (no failing input)"; continue; fi; \
+	      cat $$log; rm -f $$log; exit 1; \
+	    done; \
 	  done; \
-	done
+	done; rm -f $$log
 
 test: deps vet build race fuzz
 	@echo "make test: all passed"
