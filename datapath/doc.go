@@ -50,7 +50,7 @@
 // read-modify-write except the per-batch counter adds.
 //
 // Control operations (AddPort, RemovePort, Revalidate, Flush, DumpFlows,
-// Set*Hook, SetMaxIdle, SetEMCInsertInvProb) are serialised by
+// Execute, Set*Hook, SetMaxIdle, SetEMCInsertInvProb) are serialised by
 // Datapath.mu and executed by every owning worker between two batches:
 // the request is queued (under the worker's small ctl mutex, never taken
 // on the packet path), the worker is woken through its eventfd, and the
@@ -61,6 +61,11 @@
 // Counters (Stats, PMDStats, the prometheus Collector) and FlowCount are
 // read with atomic loads and never wait for workers; Port.Stats is read
 // at scrape time.
+//
+// Execute (OpenFlow PACKET_OUT) runs a list of actions on a copy of a
+// frame as if received on a port, on worker 0 between two batches, with
+// the same tx queues, copy buffers and hooks as received traffic; it
+// neither looks up nor installs megaflows.
 //
 // # Revalidation guarantee
 //

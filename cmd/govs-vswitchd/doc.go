@@ -37,8 +37,10 @@
 // effective in the datapath (Bridge.Revalidate) before BARRIER_REPLY;
 // port additions, deletions and changes send PORT_STATUS; expired rules
 // with send_flow_rem send FLOW_REMOVED; the controller action sends
-// PACKET_IN. Not supported yet: PACKET_OUT and PORT_MOD (refused with
-// OFPBRC_EPERM naming them) and Controller rows (no active connections).
+// PACKET_IN; PACKET_OUT runs its actions through ofproto/xlate and
+// datapath.Execute (output:TABLE through the tables). Not supported yet:
+// PORT_MOD (refused with OFPBRC_EPERM naming it) and Controller rows (no
+// active connections).
 // The socket is removed when the bridge is deleted or the daemon stops.
 //
 // # unixctl commands

@@ -36,7 +36,7 @@ func binaries(t *testing.T) (vswitchd, appctl string) {
 		if buildErr != nil {
 			return
 		}
-		for _, pkg := range []string{".", "../govs-appctl"} {
+		for _, pkg := range []string{".", "../govs-appctl", "../govs-ofctl"} {
 			out, err := exec.Command("go", "build", "-o", buildDir, pkg).CombinedOutput()
 			if err != nil {
 				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
@@ -48,6 +48,13 @@ func binaries(t *testing.T) (vswitchd, appctl string) {
 		t.Fatal(buildErr)
 	}
 	return filepath.Join(buildDir, "govs-vswitchd"), filepath.Join(buildDir, "govs-appctl")
+}
+
+// govsOfctl returns the govs-ofctl binary built by binaries.
+func govsOfctl(t *testing.T) string {
+	t.Helper()
+	binaries(t)
+	return filepath.Join(buildDir, "govs-ofctl")
 }
 
 func TestMain(m *testing.M) {

@@ -12,52 +12,54 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// icmpInNS opens a raw ICMP socket inside network namespace ns (created
-// with `ip netns add`). The socket stays in ns after the thread switches
-// back.
-func icmpInNS(t *testing.T, ns string) net.PacketConn {
-	t.Helper()
-	ch := make(chan struct {
-		c   net.PacketConn
-		err error
-	}, 1)
+// inNS runs f on a thread inside network namespace ns (created with `ip
+// netns add`); sockets f opens stay in ns after the thread switches back.
+func inNS(ns string, f func() error) error {
+	ch := make(chan error, 1)
 	go func() {
 		// The thread is locked and never unlocked if restoring fails, so
 		// the runtime discards it rather than reuse it in ns.
 		runtime.LockOSThread()
-		res := struct {
-			c   net.PacketConn
-			err error
-		}{}
-		defer func() { ch <- res }()
 		self, err := os.Open("/proc/thread-self/ns/net")
 		if err != nil {
-			res.err = err
+			ch <- err
 			return
 		}
 		defer self.Close()
 		target, err := os.Open("/var/run/netns/" + ns)
 		if err != nil {
-			res.err = err
+			ch <- err
 			return
 		}
 		defer target.Close()
 		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			res.err = err
+			ch <- err
 			return
 		}
-		res.c, res.err = net.ListenPacket("ip4:icmp", "0.0.0.0")
+		ferr := f()
 		if err := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err != nil {
+			ch <- ferr
 			return // leave the thread locked: it dies with this goroutine
 		}
 		runtime.UnlockOSThread()
+		ch <- ferr
 	}()
-	r := <-ch
-	if r.err != nil {
-		t.Fatalf("udp socket in %s: %v", ns, r.err)
+	return <-ch
+}
+
+// icmpInNS opens a raw ICMP socket inside network namespace ns.
+func icmpInNS(t *testing.T, ns string) net.PacketConn {
+	t.Helper()
+	var c net.PacketConn
+	err := inNS(ns, func() (err error) {
+		c, err = net.ListenPacket("ip4:icmp", "0.0.0.0")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("icmp socket in %s: %v", ns, err)
 	}
-	t.Cleanup(func() { _ = r.c.Close() })
-	return r.c
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // ICMP echo, as ping.

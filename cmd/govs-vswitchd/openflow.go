@@ -54,6 +54,9 @@ func (d *daemon) startOpenFlow(name string, br *bridge.Bridge) {
 	sw := ofserver.NewBridgeSwitch(br, t, ofserver.BridgeOptions{
 		DatapathID: datapathID(name),
 		Describe:   describePort,
+		PacketOut: func(po *ofserver.PacketOut) error {
+			return op.PacketOut(po.InPort, po.Data, po.Actions)
+		},
 	})
 	srv := ofserver.New(sw, ofserver.Config{Bridge: name, Logger: d.vlog.logger("ofserver")})
 	sw.SetEvents(srv)

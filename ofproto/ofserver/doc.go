@@ -50,7 +50,10 @@
 // receives (replies, PACKET_IN...) OFPBRC_BAD_TYPE; a 1.0 flow mod with a
 // table id without NXT_FLOW_MOD_TABLE_ID OFPFMFC_BAD_COMMAND; buffer ids
 // other than NO_BUFFER OFPBRC_BUFFER_UNKNOWN (after applying the flow mod,
-// as OVS); NXT_SET_FLOW_FORMAT over 1.3 and non-standard packet-in
+// as OVS); PACKET_OUT actions that do not fit the packet's own flow
+// (checked as a flow's actions, as OVS) OFPBAC_*, e.g. an OpenFlow 1.3
+// set_field:ip_dst on an ARP frame OFPBAC_MATCH_INCONSISTENT;
+// NXT_SET_FLOW_FORMAT over 1.3 and non-standard packet-in
 // formats OFPBRC_EPERM; PORT_MOD on an unknown port OFPPMFC_BAD_PORT, with
 // a wrong hardware address OFPPMFC_BAD_HW_ADDR; table-features requests
 // that change tables OFPBRC_EPERM; role requests, groups, meters, bundles

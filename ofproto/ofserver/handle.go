@@ -3,6 +3,7 @@ package ofserver
 import (
 	"errors"
 
+	"govs/datapath/flow"
 	"govs/flowtable"
 	"govs/flowtable/flowsyntax"
 	"govs/flowtable/ofpact"
@@ -229,6 +230,19 @@ func (c *conn) flowMod(m *ofp.FlowMod) error {
 func (c *conn) packetOut(m *ofp.PacketOut) error {
 	if m.BufferID != ofp.NoBuffer {
 		return &ofp.Error{Code: ofp.OFPBRC_BUFFER_UNKNOWN, Detail: "govs does not buffer packets"}
+	}
+	// OVS checks the actions against the packet's own flow, as if they
+	// were a flow's (ofproto_packet_out_init).
+	var k flow.Key
+	var l flow.Layout
+	flow.Extract(m.Data, flow.PortNo(m.InPort), &k, &l)
+	match := flowtable.Match{Key: k, InPort: m.InPort, InPortMask: flowtable.PortNone}
+	usable, err := ofpact.Check(m.Actions, &match, 0)
+	if err != nil {
+		return err
+	}
+	if c.version() != ofp.Version10 && usable&flowtable.ProtoOF13OXM == 0 {
+		return &ofpact.CheckError{Code: "OFPBAC_MATCH_INCONSISTENT"}
 	}
 	// m.Data aliases the message buffer, which readMsg allocated for this
 	// message alone: the switch may keep it.

@@ -39,6 +39,16 @@
 // table, rule cookie, max_len, controller id) interned by the pipeline;
 // Pipeline.ControllerInfo(arg) recovers it for the packet-in.
 //
+// # PACKET_OUT
+//
+// TranslatePacketOut runs a PACKET_OUT's actions (not a table lookup) on
+// the frame's flow with in_port set to the message's in_port (a port,
+// LOCAL, CONTROLLER or NONE), with the same translation and side effects
+// as an upcall: output:TABLE looks table 0 up (the rules hit count the
+// packet), NORMAL learns, CONTROLLER sends a packet-in. PacketOut then
+// executes the datapath actions with datapath.Execute (serialised with
+// the workers, never on a worker).
+//
 // # Counters and revalidation
 //
 // Each megaflow's cookie is its xlate cache: the *tables.Rule list the
