@@ -70,3 +70,12 @@ func (c *capture) waitFrame(timeout time.Duration, match func([]byte) bool) ([]b
 func hasPayload(marker []byte) func([]byte) bool {
 	return func(f []byte) bool { return bytes.Contains(f, marker) }
 }
+
+// send transmits frame out of the captured interface (it arrives on the
+// veth's bridge side as received traffic).
+func (c *capture) send(t *testing.T, frame []byte) {
+	t.Helper()
+	if _, err := unix.Write(c.fd, frame); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+}

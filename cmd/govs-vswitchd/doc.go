@@ -38,9 +38,10 @@
 // port additions, deletions and changes send PORT_STATUS; expired rules
 // with send_flow_rem send FLOW_REMOVED; the controller action sends
 // PACKET_IN; PACKET_OUT runs its actions through ofproto/xlate and
-// datapath.Execute (output:TABLE through the tables). Not supported yet:
-// PORT_MOD (refused with OFPBRC_EPERM naming it) and Controller rows (no
-// active connections).
+// datapath.Execute (output:TABLE through the tables); PORT_MOD sets the
+// bridge's port config bits (no-receive, no-forward, no-flood...) and
+// turns the device up or down (PORT_DOWN = its IFF_UP, as OVS). Not
+// supported yet: Controller rows (no active connections).
 // The socket is removed when the bridge is deleted or the daemon stops.
 //
 // # unixctl commands

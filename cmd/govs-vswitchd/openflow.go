@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"govs/datapath/flow"
 	"govs/ofproto/bridge"
 	"govs/ofproto/ofp"
 	"govs/ofproto/ofserver"
@@ -57,6 +58,7 @@ func (d *daemon) startOpenFlow(name string, br *bridge.Bridge) {
 		PacketOut: func(po *ofserver.PacketOut) error {
 			return op.PacketOut(po.InPort, po.Data, po.Actions)
 		},
+		PortMod: func(m *ofserver.PortMod) error { return d.portMod(br, m) },
 	})
 	srv := ofserver.New(sw, ofserver.Config{Bridge: name, Logger: d.vlog.logger("ofserver")})
 	sw.SetEvents(srv)
@@ -145,6 +147,27 @@ func (ob *ofBridge) shutdown() {
 		<-ob.done
 		_ = ob.srv.Close()
 	})
+}
+
+// portMod applies OFPT_PORT_MOD as OVS's update_port_config: PORT_DOWN
+// turns the device's IFF_UP off or on (when that fails the bit is left as
+// it is, without an error, as OVS), the other bits go to the bridge,
+// which revalidates.
+func (d *daemon) portMod(br *bridge.Bridge, m *ofserver.PortMod) error {
+	no := flow.PortNo(m.PortNo)
+	if m.Mask&ofp.PortConfigPortDown != 0 {
+		for _, in := range br.Ports() {
+			if in.OFPort != no {
+				continue
+			}
+			if err := setAdminUp(in.Name, m.Config&ofp.PortConfigPortDown == 0); err != nil {
+				d.log.Warn("could not change the port's administrative state", "bridge", br.Name(), "port", in.Name, "err", err)
+			}
+		}
+	}
+	bits := m.Mask & bridge.PortConfigBits
+	_, err := br.SetPortConfig(no, m.Config&bits, bits)
+	return err
 }
 
 // describePort fills in a port's hardware address and link state from

@@ -206,3 +206,113 @@ func TestPacketOut(t *testing.T) {
 		t.Fatalf("the output:TABLE flow did not count both packet-outs:\n%s", flows)
 	}
 }
+
+// portLines returns the lines of `ovs-ofctl show` for port no (its
+// "addr" line and the indented lines after it).
+func portLines(show string, no string) string {
+	var out []string
+	in := false
+	for _, ln := range strings.Split(show, "\n") {
+		switch {
+		case strings.HasPrefix(ln, " "+no+"("):
+			in = true
+		case !strings.HasPrefix(ln, "     "):
+			in = false
+		}
+		if in {
+			out = append(out, ln)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestPortMod applies `mod-port` with the real ovs-ofctl and govs-ofctl
+// and checks what OVS 3.1 does: the config flags in show (OpenFlow 1.0)
+// and dump-ports-desc (1.3, which has no NO_STP/NO_RECV_STP/NO_FLOOD),
+// no-flood leaving FLOOD/NORMAL flooding but not ALL, no-forward
+// dropping every output, no-receive dropping every received frame, and
+// down/up switching the device's administrative state.
+func TestPortMod(t *testing.T) {
+	l := newOFLab(t, "pm")
+	src := mustMAC("02:00:00:00:71:01")
+	seen := func(c *capture, f []byte, timeout time.Duration) bool {
+		_, ok := c.waitFrame(timeout, func(b []byte) bool { return bytes.HasPrefix(b, f) })
+		return ok
+	}
+	frame := func(n byte) []byte { return arpFrame(src, net.IPv4(10, 97, n, 1), net.IPv4(10, 97, n, 2)) }
+	for i, govs := range []bool{false, true} {
+		base := byte(10 * i)
+		for _, a := range []string{"no-flood", "no-receive", "no-forward", "no-stp", "no-receive-stp", "no-packet-in"} {
+			l.mustOfctl(t, govs, "mod-port", l.target, l.h1, a)
+		}
+		show := l.mustOfctl(t, false, "show", l.target)
+		if got := portLines(show, "1"); !strings.Contains(got, "\n     config:     NO_STP NO_RECV NO_RECV_STP NO_FLOOD NO_FWD NO_PACKET_IN\n     state:      0\n") {
+			t.Fatalf("show after mod-port (govs-ofctl %v):\n%s", govs, show)
+		}
+		desc := l.mustOfctl(t, false, "-O", "OpenFlow13", "dump-ports-desc", l.target)
+		if got := portLines(desc, "1"); !strings.Contains(got, "\n     config:     NO_RECV NO_FWD NO_PACKET_IN\n     state:      LIVE\n") {
+			t.Fatalf("OF1.3 dump-ports-desc after mod-port:\n%s", desc)
+		}
+		for _, a := range []string{"receive", "forward", "stp", "receive-stp", "packet-in"} {
+			l.mustOfctl(t, govs, "mod-port", l.target, "1", a)
+		}
+		if got := portLines(l.mustOfctl(t, false, "show", l.target), "1"); !strings.Contains(got, "config:     NO_FLOOD\n") {
+			t.Fatalf("show after restoring all but no-flood:\n%s", got)
+		}
+		// no-flood: NORMAL and FLOOD skip port 1, ALL does not.
+		for j, act := range []string{"NORMAL", "FLOOD"} {
+			f := frame(base + byte(j))
+			l.mustOfctl(t, govs, "packet-out", l.target, "2", act, hex.EncodeToString(f))
+			if seen(l.cap1, f, absentTimeout) {
+				t.Fatalf("%s flooded to a no-flood port", act)
+			}
+		}
+		f := frame(base + 2)
+		l.mustOfctl(t, govs, "packet-out", l.target, "2", "ALL", hex.EncodeToString(f))
+		if !seen(l.cap1, f, frameTimeout) {
+			t.Fatal("ALL skipped a no-flood port")
+		}
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "flood")
+		f = frame(base + 3)
+		l.mustOfctl(t, govs, "packet-out", l.target, "2", "NORMAL", hex.EncodeToString(f))
+		if !seen(l.cap1, f, frameTimeout) {
+			t.Fatal("NORMAL does not flood to port 1 after mod-port flood")
+		}
+		// no-forward: nothing is output to port 1.
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "no-forward")
+		f = frame(base + 4)
+		l.mustOfctl(t, govs, "packet-out", l.target, "CONTROLLER", "output:1", hex.EncodeToString(f))
+		if seen(l.cap1, f, absentTimeout) {
+			t.Fatal("output to a no-forward port")
+		}
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "forward")
+		// no-receive: frames arriving on port 1 are not switched.
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "no-receive")
+		f = frame(base + 5)
+		l.cap1.send(t, f)
+		if seen(l.cap2, f, absentTimeout) {
+			t.Fatal("a frame received on a no-receive port was forwarded")
+		}
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "receive")
+		f = frame(base + 6)
+		l.cap1.send(t, f)
+		if !seen(l.cap2, f, frameTimeout) {
+			t.Fatal("a frame received on port 1 is not forwarded after mod-port receive")
+		}
+		// down/up: the device's IFF_UP, shown as PORT_DOWN / LINK_DOWN.
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "down")
+		if link := mustRun(t, "ip", "-o", "link", "show", l.h1); strings.Contains(link, ",UP") || strings.Contains(link, "<UP") {
+			t.Fatalf("mod-port down left the device up: %s", link)
+		}
+		if got := portLines(l.mustOfctl(t, false, "show", l.target), "1"); !strings.Contains(got, "config:     PORT_DOWN\n     state:      LINK_DOWN\n") {
+			t.Fatalf("show after mod-port down:\n%s", got)
+		}
+		l.mustOfctl(t, govs, "mod-port", l.target, l.h1, "up")
+		if link := mustRun(t, "ip", "-o", "link", "show", l.h1); !strings.Contains(link, ",UP") && !strings.Contains(link, "<UP") {
+			t.Fatalf("mod-port up left the device down: %s", link)
+		}
+		l.d.waitFor("port 1 live again", frameTimeout, func() bool {
+			return strings.Contains(portLines(l.mustOfctl(t, false, "show", l.target), "1"), "config:     0\n     state:      0\n")
+		})
+	}
+}

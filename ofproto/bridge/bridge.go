@@ -191,6 +191,8 @@ func fixInfo(info *PortInfo) {
 	info.VLAN.OFPort = info.OFPort
 	info.VLAN.Name = info.Name
 	info.VLAN.IsLocal = info.OFPort == flow.PortLocal
+	info.Config &= PortConfigBits
+	info.VLAN.NoFlood = info.Config&PortNoFlood != 0
 }
 
 // RemovePort removes port no and closes it.
@@ -219,11 +221,36 @@ func (b *Bridge) SetPortInfo(info PortInfo) (bool, error) {
 	if !ok {
 		return false, fmt.Errorf("%w: %d", ErrNoPort, info.OFPort)
 	}
+	info.Config = e.info.Config
 	fixInfo(&info)
 	if e.info.Name == info.Name && e.info.Type == info.Type && sameVLAN(&e.info.VLAN, &info.VLAN) {
 		return false, nil
 	}
 	e.info = info
+	b.portsChangedLocked()
+	return true, nil
+}
+
+// SetPortConfig changes the OpenFlow config bits (PortNo*) of port no
+// selected by mask to those of config, as OVS's update_port_config, and
+// revalidates. It reports whether anything changed; bits outside
+// PortConfigBits are an error.
+func (b *Bridge) SetPortConfig(no flow.PortNo, config, mask uint32) (bool, error) {
+	if mask&^PortConfigBits != 0 {
+		return false, fmt.Errorf("bridge: port config bits %#x are not supported", mask&^PortConfigBits)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.mu.ports[no]
+	if !ok {
+		return false, fmt.Errorf("%w: %d", ErrNoPort, no)
+	}
+	nc := e.info.Config&^mask | config&mask
+	if nc == e.info.Config {
+		return false, nil
+	}
+	e.info.Config = nc
+	fixInfo(&e.info)
 	b.portsChangedLocked()
 	return true, nil
 }

@@ -197,3 +197,41 @@ func TestVLANChangeRevalidates(t *testing.T) {
 		t.Fatal("double remove succeeded")
 	}
 }
+
+// TestPortConfigRevalidates: SetPortConfig applies at once to cached
+// flows and survives a VLAN update by SetPortInfo.
+func TestPortConfigRevalidates(t *testing.T) {
+	tb := newTestBridge(t)
+	f := frame(bcast, mac(1), -1)
+	if got := tb.send(t, 1, f); len(got[2]) != 1 {
+		t.Fatal("p2 should get the broadcast")
+	}
+	if changed, err := tb.b.SetPortConfig(2, bridge.PortNoFlood, bridge.PortNoFlood); !changed || err != nil {
+		t.Fatal(changed, err)
+	}
+	if got := tb.send(t, 1, f); len(got[2]) != 0 {
+		t.Fatal("cached flow still floods to a no-flood port")
+	}
+	vc, _, _ := normal.PortFromDB(2, "p2", 10, nil, "")
+	if _, err := tb.b.SetPortInfo(bridge.PortInfo{OFPort: 2, Name: "p2", VLAN: vc}); err != nil {
+		t.Fatal(err)
+	}
+	if in := tb.b.Ports()[1]; in.Config != bridge.PortNoFlood || !in.VLAN.NoFlood {
+		t.Fatalf("SetPortInfo lost the port config: %+v", in)
+	}
+	if changed, _ := tb.b.SetPortConfig(2, bridge.PortNoFlood, bridge.PortNoFlood); changed {
+		t.Fatal("setting the same bits reported a change")
+	}
+	if _, err := tb.b.SetPortConfig(2, 1, 1); err == nil {
+		t.Fatal("PORT_DOWN accepted by SetPortConfig")
+	}
+	if _, err := tb.b.SetPortConfig(9, 0, bridge.PortNoFlood); err == nil {
+		t.Fatal("unknown port accepted")
+	}
+	if _, err := tb.b.SetPortConfig(2, 0, bridge.PortNoFlood); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.send(t, 1, f); len(got[2]) != 1 {
+		t.Fatal("p2 does not get the broadcast after flood")
+	}
+}

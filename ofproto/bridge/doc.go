@@ -26,9 +26,18 @@
 //   - BPDUForwarder: other_config:forward-bpdu;
 //   - MACTabler: NORMAL's MAC table (fdb/show); MACTable is nil otherwise.
 //
+// # OpenFlow port config
+//
+// SetPortConfig keeps the OpenFlow config bits PORT_MOD sets (PortNoRecv,
+// PortNoFwd, PortNoFlood, PortNoRecvSTP, PortNoSTP, PortNoPacketIn) in
+// PortInfo.Config, across SetPortInfo (the reconciler's VLAN updates);
+// PortNoFlood is mirrored into PortInfo.VLAN.NoFlood for NORMAL. They
+// live as long as the port (OVS does not store them either). PORT_DOWN
+// is the device's IFF_UP, which the daemon changes itself.
+//
 // # Cache consistency
 //
-// Every port, VLAN, fail-mode or forward-bpdu change, and every Tick that
+// Every port, VLAN, port-config, fail-mode or forward-bpdu change, and every Tick that
 // asks for it (MAC-table or flow-table changes), revalidates the datapath
 // (datapath.Revalidate), so no packet is forwarded by a decision made
 // under the old configuration once the call that changed it returns (for
@@ -43,7 +52,7 @@
 // The Bridge owns its Datapath and every ports.Port given to AddPort: it
 // closes them in RemovePort and Close, and closes the replaced pipeline
 // in SetPipeline and the current one in Close. Control methods (AddPort,
-// RemovePort, SetPortInfo, SetFailMode, SetForwardBPDU, SetPipeline,
+// RemovePort, SetPortInfo, SetPortConfig, SetFailMode, SetForwardBPDU, SetPipeline,
 // Revalidate, Tick, Close) are serialised by Bridge.mu and call the
 // pipeline's control methods with it held (a pipeline must not call back
 // into the bridge from them); reads (Ports, Port, MACTable) take it too.

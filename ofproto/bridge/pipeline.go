@@ -50,9 +50,29 @@ type PortInfo struct {
 	// Type is the Interface type ("" system, "internal", "tap", "patch").
 	Type string
 	// VLAN is the port's VLAN configuration as NORMAL interprets it
-	// (VLAN.OFPort, Name and IsLocal are kept equal to the fields above).
+	// (VLAN.OFPort, Name and IsLocal are kept equal to the fields above;
+	// VLAN.NoFlood to Config's PortNoFlood).
 	VLAN normal.PortConfig
+	// Config holds the OpenFlow port config bits PORT_MOD sets (PortNo*,
+	// OpenFlow 1.0 OFPPC_* values). The bridge keeps them across
+	// SetPortInfo; they are not in the database (OVS forgets them too when
+	// the port is re-created). PORT_DOWN is not here: it is the device's
+	// administrative state.
+	Config uint32
 }
+
+// OpenFlow port config bits kept by the bridge (OFPPC_*, OpenFlow 1.0
+// values), as OVS's ofport pp.config.
+const (
+	PortNoSTP      = 1 << 1 // no 802.1D spanning tree (shown only)
+	PortNoRecv     = 1 << 2 // drop everything received on the port
+	PortNoRecvSTP  = 1 << 3 // drop received 802.1D STP frames
+	PortNoFlood    = 1 << 4 // not part of FLOOD and NORMAL flooding
+	PortNoFwd      = 1 << 5 // drop everything output to the port
+	PortNoPacketIn = 1 << 6 // no table-miss packet-ins (govs sends none)
+	// PortConfigBits are the bits SetPortConfig accepts.
+	PortConfigBits = PortNoSTP | PortNoRecv | PortNoRecvSTP | PortNoFlood | PortNoFwd | PortNoPacketIn
+)
 
 // Pipeline translates upcalls for one bridge. Upcall is called
 // concurrently from datapath workers (see datapath.Upcaller); the other

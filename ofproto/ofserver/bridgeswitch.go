@@ -15,9 +15,9 @@ import (
 // bridge. Every field is optional.
 type BridgeOptions struct {
 	DatapathID uint64
-	// Describe fills in a port's description beyond its number and name
-	// (hardware address, link state, speeds). Nil reports a zero address
-	// and every port as LIVE.
+	// Describe fills in a port's description beyond its number, name and
+	// the bridge's config bits (hardware address, PORT_DOWN, link state,
+	// speeds). Nil reports a zero address and every port as LIVE.
 	Describe func(info bridge.PortInfo, d *PortDesc)
 	// PortMod applies OFPT_PORT_MOD (nil: refused with OFPBRC_EPERM).
 	PortMod func(m *PortMod) error
@@ -45,7 +45,7 @@ func NewBridgeSwitch(b *bridge.Bridge, t *tables.Tables, o BridgeOptions) *Table
 			infos := b.Ports()
 			out := make([]PortDesc, 0, len(infos))
 			for _, in := range infos {
-				d := PortDesc{PortNo: flowtable.PortNo(in.OFPort), Name: in.Name, State: ofp.PortStateLive}
+				d := PortDesc{PortNo: flowtable.PortNo(in.OFPort), Name: in.Name, State: ofp.PortStateLive, Config: in.Config}
 				if o.Describe != nil {
 					o.Describe(in, &d)
 				}

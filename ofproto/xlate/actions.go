@@ -5,6 +5,7 @@ import (
 	"govs/datapath/flow"
 	"govs/flowtable"
 	"govs/flowtable/ofpact"
+	"govs/ofproto/bridge"
 )
 
 // doActions executes one action list on the working flow (OVS
@@ -220,6 +221,9 @@ func (c *ctx) outputTo(p flow.PortNo, allowInPort bool) {
 		c.tr.warn("Nonexistent output port")
 		return
 	}
+	if !c.mayForward(p) {
+		return
+	}
 	if c.tunnelPort(p) {
 		return
 	}
@@ -230,12 +234,22 @@ func (c *ctx) outputTo(p flow.PortNo, allowInPort bool) {
 	c.acts = append(c.acts, datapath.Output(p))
 }
 
+// mayForward is false (and traced, as OVS compose_output_action__) for
+// a port configured no-forward.
+func (c *ctx) mayForward(p flow.PortNo) bool {
+	if c.ports.portConfig(p)&bridge.PortNoFwd != 0 {
+		c.tr.detail("OFPPC_NO_FWD set, skipping output")
+		return false
+	}
+	return true
+}
+
 // flood outputs to every port but the input one (FLOOD also skips
 // no-flood ports), in port number order.
 func (c *ctx) flood(all bool) {
 	for i := range c.ports.cfgs {
 		p := &c.ports.cfgs[i]
-		if p.OFPort == flow.PortNo(c.st.InPort) || (!all && p.NoFlood) || c.tunnelPort(p.OFPort) {
+		if p.OFPort == flow.PortNo(c.st.InPort) || (!all && p.NoFlood) || !c.mayForward(p.OFPort) || c.tunnelPort(p.OFPort) {
 			continue
 		}
 		c.commit()

@@ -6,6 +6,7 @@ import (
 	"govs/flowtable"
 	"govs/flowtable/classifier"
 	"govs/flowtable/ofpact"
+	"govs/ofproto/bridge"
 	"govs/ofproto/tables"
 )
 
@@ -73,13 +74,25 @@ type ctx struct {
 
 	learn bool   // NORMAL may learn MACs (upcall, not revalidation/trace)
 	tr    *trace // nil unless tracing
+	// noRecv: the input port may not receive this packet (no-receive,
+	// or no-receive-stp and an STP frame): the table-0 rule is looked up
+	// and counted but its actions do not run (OVS may_receive).
+	noRecv bool
 }
+
+// stpMAC is the 802.1D bridge group address (OVS eth_addr_stp).
+var stpMAC = [6]byte{0x01, 0x80, 0xc2, 0, 0, 0}
 
 // newCtx prepares a translation of k.
 func (p *Pipeline) newCtx(k *flow.Key, learn bool) *ctx {
 	c := &ctx{p: p, ports: p.ports.Load(), orig: *k, base: *k, work: *k, learn: learn}
 	c.st.InPort = flowtable.PortNo(k.InPort())
 	c.wc.AddAlwaysExact(k)
+	deny := uint32(bridge.PortNoRecv)
+	if k.EthDst() == stpMAC {
+		deny = bridge.PortNoRecvSTP
+	}
+	c.noRecv = c.ports.portConfig(k.InPort())&deny != 0
 	return c
 }
 
@@ -110,7 +123,12 @@ func (c *ctx) lookupTable(id uint8) {
 	oldTable, oldCookie, oldList := c.table, c.ruleCookie, c.tr.cur()
 	c.table, c.ruleCookie = id, r.Cookie
 	c.tr.table(id, r)
-	c.doActions(r.Actions)
+	if c.noRecv {
+		// Only the first lookup happens: nothing runs after it.
+		c.exit = true
+	} else {
+		c.doActions(r.Actions)
+	}
 	c.table, c.ruleCookie = oldTable, oldCookie
 	c.tr.restore(oldList)
 }

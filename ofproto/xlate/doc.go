@@ -39,6 +39,13 @@
 // table, rule cookie, max_len, controller id) interned by the pipeline;
 // Pipeline.ControllerInfo(arg) recovers it for the packet-in.
 //
+// Port config bits (bridge.PortInfo.Config, from PORT_MOD) act as in OVS
+// 3.1: no-receive (no-receive-stp for frames to 01:80:c2:00:00:00) looks
+// table 0 up but runs none of the rule's actions (may_receive);
+// no-forward skips every output to the port, traced "OFPPC_NO_FWD set,
+// skipping output"; no-flood takes the port out of FLOOD and NORMAL
+// flooding (not ALL).
+//
 // # PACKET_OUT
 //
 // TranslatePacketOut runs a PACKET_OUT's actions (not a table lookup) on
@@ -47,7 +54,8 @@
 // as an upcall: output:TABLE looks table 0 up (the rules hit count the
 // packet), NORMAL learns, CONTROLLER sends a packet-in. PacketOut then
 // executes the datapath actions with datapath.Execute (serialised with
-// the workers, never on a worker).
+// the workers, never on a worker). A PACKET_OUT from a no-receive port
+// does nothing, as OVS.
 //
 // # Counters and revalidation
 //

@@ -36,7 +36,7 @@ func (c *ctx) normal() {
 	saved := stackOf(&c.work)
 	for i := range d.Outputs {
 		o := &d.Outputs[i]
-		if c.tunnelPort(o.Port) {
+		if !c.mayForward(o.Port) || c.tunnelPort(o.Port) {
 			continue
 		}
 		for j := range o.VLANs {

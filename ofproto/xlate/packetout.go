@@ -28,6 +28,9 @@ func (p *Pipeline) TranslatePacketOut(inPort flowtable.PortNo, frame []byte, act
 	var l flow.Layout
 	flow.Extract(frame, flow.PortNo(inPort), &k, &l)
 	c := p.newCtx(&k, !p.revalidating.Load())
+	if c.noRecv {
+		return nil, FailNone // the input port may not receive it (OVS may_receive)
+	}
 	c.doActions(acts)
 	if c.fail == FailNone && len(c.actionSet) > 0 {
 		c.runActionSet()

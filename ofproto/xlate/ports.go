@@ -13,6 +13,7 @@ import (
 // translation through an atomic pointer).
 type portSnap struct {
 	cfgs   []normal.PortConfig // sorted by OFPort
+	config []uint32            // OpenFlow config bits (bridge.PortNo*), as cfgs
 	idx    map[flow.PortNo]int
 	tunnel map[flow.PortNo]bool // tunnel ports (output not supported yet)
 }
@@ -24,13 +25,14 @@ var tunnelTypes = map[string]bool{"geneve": true, "vxlan": true, "gre": true, "s
 func newPortSnap(ports []bridge.PortInfo) *portSnap {
 	ports = slices.Clone(ports)
 	slices.SortFunc(ports, func(a, b bridge.PortInfo) int { return cmp.Compare(a.OFPort, b.OFPort) })
-	s := &portSnap{cfgs: make([]normal.PortConfig, len(ports)), idx: make(map[flow.PortNo]int, len(ports)),
-		tunnel: map[flow.PortNo]bool{}}
+	s := &portSnap{cfgs: make([]normal.PortConfig, len(ports)), config: make([]uint32, len(ports)),
+		idx: make(map[flow.PortNo]int, len(ports)), tunnel: map[flow.PortNo]bool{}}
 	for i, p := range ports {
 		if tunnelTypes[p.Type] {
 			s.tunnel[p.OFPort] = true
 		}
 		s.cfgs[i] = p.VLAN
+		s.config[i] = p.Config
 		s.cfgs[i].OFPort, s.cfgs[i].Name = p.OFPort, p.Name
 		s.cfgs[i].IsLocal = p.OFPort == flow.PortLocal
 		s.idx[p.OFPort] = i
@@ -50,6 +52,16 @@ func (s *portSnap) cfg(p flow.PortNo) *normal.PortConfig {
 	return nil
 }
 
+// portConfig returns port p's OpenFlow config bits (0 for no such port).
+func (s *portSnap) portConfig(p flow.PortNo) uint32 {
+	if i, ok := s.idx[p]; ok {
+		return s.config[i]
+	}
+	return 0
+}
+
+// sameVLAN reports whether a VLAN change needs a MAC flush (OVS
+// bundle_set need_flush; NO_FLOOD does not flush).
 func sameVLAN(a, b *normal.PortConfig) bool {
-	return a.VLANMode == b.VLANMode && a.Tag == b.Tag && a.Trunks == b.Trunks && a.NoFlood == b.NoFlood
+	return a.VLANMode == b.VLANMode && a.Tag == b.Tag && a.Trunks == b.Trunks
 }
