@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"net"
 	"path/filepath"
 	"sync"
@@ -18,11 +17,6 @@ const (
 	// mgmtSuffix names a bridge's management socket, <rundir>/<br>.mgmt,
 	// as ovs-vswitchd (ovs-ofctl connects to it).
 	mgmtSuffix = ".mgmt"
-	// macLen is the length of an Ethernet address.
-	macLen = 6
-	// dpidMACOffset places the MAC in the low 48 bits of the 64-bit
-	// datapath ID (OVS's bridge_pick_datapath_id).
-	dpidMACOffset = 2
 )
 
 // ofBridge is the OpenFlow side of one bridge: its server and the
@@ -53,8 +47,7 @@ func (d *daemon) startOpenFlow(name string, br *bridge.Bridge) {
 	}
 	t := op.Tables()
 	sw := ofserver.NewBridgeSwitch(br, t, ofserver.BridgeOptions{
-		DatapathID: datapathID(name),
-		Describe:   describePort,
+		Describe: describePort,
 		PacketOut: func(po *ofserver.PacketOut) error {
 			return op.PacketOut(po.InPort, po.Data, po.Actions)
 		},
@@ -189,16 +182,4 @@ func describePort(info bridge.PortInfo, d *ofserver.PortDesc) {
 	default:
 		d.State = ofp.PortStateLive
 	}
-}
-
-// datapathID is the low 48 bits = the bridge's LOCAL device MAC (0 while
-// the device does not exist).
-func datapathID(name string) uint64 {
-	ifc, err := net.InterfaceByName(name)
-	if err != nil || len(ifc.HardwareAddr) != macLen {
-		return 0
-	}
-	var b [8]byte
-	copy(b[dpidMACOffset:], ifc.HardwareAddr)
-	return binary.BigEndian.Uint64(b[:])
 }

@@ -316,3 +316,40 @@ func TestPortMod(t *testing.T) {
 		})
 	}
 }
+
+// TestShowDatapathID: FEATURES_REPLY carries the datapath id OVS picks
+// (bridge_configure_datapath_id) and the LOCAL port gets the bridge's
+// Ethernet address, as a real OVS 3.1 shows for the same bridge:
+// "dpid:0000021122334455" and "LOCAL(br): addr:02:11:22:33:44:55" for
+// other_config:hwaddr=02:11:22:33:44:55; other_config:datapath-id wins.
+func TestShowDatapathID(t *testing.T) {
+	needRoot(t, "ovs-vsctl", "ovs-ofctl")
+	d := newTestDaemon(t)
+	br := uniq("dp")
+	target := "unix:" + filepath.Join(d.rundir, br+mgmtSuffix)
+	vsctl(t, d.sock(), "add-br", br, "--", "set", "bridge", br, "other_config:hwaddr=02:11:22:33:44:55")
+	show := func() string { so, _, _ := run(t, "ovs-ofctl", "show", target); return so }
+	d.waitFor("dpid from hwaddr", frameTimeout, func() bool {
+		return strings.HasPrefix(show(), "OFPT_FEATURES_REPLY (xid=0x2): dpid:0000021122334455\n")
+	})
+	if s := show(); !strings.Contains(s, "\n LOCAL("+br+"): addr:02:11:22:33:44:55\n") {
+		t.Fatalf("LOCAL port does not have the bridge's address:\n%s", s)
+	}
+	if got := get(t, d.sock(), "bridge", br, "datapath_id"); got != `"0000021122334455"` {
+		t.Fatalf("datapath_id column %s", got)
+	}
+	for _, govs := range []bool{false, true} {
+		bin := "ovs-ofctl"
+		if govs {
+			bin = govsOfctl(t)
+		}
+		so := mustRun(t, bin, "-O", "OpenFlow13", "show", target)
+		if !strings.HasPrefix(so, "OFPT_FEATURES_REPLY (OF1.3) (xid=0x2): dpid:0000021122334455\n") {
+			t.Fatalf("%s -O OpenFlow13 show:\n%s", bin, so)
+		}
+	}
+	vsctl(t, d.sock(), "set", "bridge", br, "other_config:datapath-id=00000000000000ab")
+	d.waitFor("dpid from other_config:datapath-id", frameTimeout, func() bool {
+		return strings.HasPrefix(show(), "OFPT_FEATURES_REPLY (xid=0x2): dpid:00000000000000ab\n")
+	})
+}

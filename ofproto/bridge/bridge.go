@@ -54,6 +54,9 @@ type Bridge struct {
 		forwardBPDU bool                       // guarded by mu
 		closed      bool                       // guarded by mu
 	}
+	// dpid is the OpenFlow datapath id (FEATURES_REPLY), set by the
+	// reconciler as OVS's bridge_configure_datapath_id.
+	dpid    atomic.Uint64
 	created time.Time
 	started bool
 	stop    chan struct{}
@@ -83,6 +86,13 @@ func New(cfg Config) (*Bridge, error) {
 	go b.maintain()
 	return b, nil
 }
+
+// DatapathID returns the OpenFlow datapath id (0 until SetDatapathID).
+func (b *Bridge) DatapathID() uint64 { return b.dpid.Load() }
+
+// SetDatapathID sets the OpenFlow datapath id (other_config:datapath-id
+// or the bridge's MAC, as the reconciler picks it).
+func (b *Bridge) SetDatapathID(id uint64) { b.dpid.Store(id) }
 
 // Created returns when the bridge was created (flow durations).
 func (b *Bridge) Created() time.Time { return b.created }

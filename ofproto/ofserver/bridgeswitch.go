@@ -14,7 +14,6 @@ import (
 // BridgeOptions completes what NewBridgeSwitch cannot learn from the
 // bridge. Every field is optional.
 type BridgeOptions struct {
-	DatapathID uint64
 	// Describe fills in a port's description beyond its number, name and
 	// the bridge's config bits (hardware address, PORT_DOWN, link state,
 	// speeds). Nil reports a zero address and every port as LIVE.
@@ -28,8 +27,8 @@ type BridgeOptions struct {
 }
 
 // NewBridgeSwitch returns the Switch of bridge b whose OpenFlow tables are
-// t (the tables of the bridge's xlate pipeline): ports and port counters
-// from the bridge, flow mods and stats on t, Barrier revalidating the
+// t (the tables of the bridge's xlate pipeline): the datapath id, ports
+// and port counters from the bridge, flow mods and stats on t, Barrier revalidating the
 // bridge's datapath. Call SetEvents(server) on the result before serving,
 // and call server.PortsChanged after every port change of the bridge.
 func NewBridgeSwitch(b *bridge.Bridge, t *tables.Tables, o BridgeOptions) *TablesSwitch {
@@ -40,7 +39,7 @@ func NewBridgeSwitch(b *bridge.Bridge, t *tables.Tables, o BridgeOptions) *Table
 	pa := &portAges{now: now, seen: make(map[flow.PortNo]time.Time)}
 	return NewTablesSwitch(TablesSwitchConfig{
 		Tables:     t,
-		DatapathID: o.DatapathID,
+		DatapathID: b.DatapathID,
 		Ports: func() []PortDesc {
 			infos := b.Ports()
 			out := make([]PortDesc, 0, len(infos))

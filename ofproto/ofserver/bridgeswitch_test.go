@@ -32,8 +32,9 @@ func TestBridgeSwitch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	b.SetDatapathID(7)
 	tb := tables.New(tables.Config{})
-	sw := NewBridgeSwitch(b, tb, BridgeOptions{DatapathID: 7, Describe: func(in bridge.PortInfo, d *PortDesc) {
+	sw := NewBridgeSwitch(b, tb, BridgeOptions{Describe: func(in bridge.PortInfo, d *PortDesc) {
 		d.HWAddr = [6]byte{2, 0, 0, 0, 0, byte(in.OFPort)}
 	}})
 	srv, dir := startServer(t, sw)

@@ -40,7 +40,7 @@ func newMemSwitch() *memSwitch {
 	t.AddDefaultNormal()
 	m.TablesSwitch = NewTablesSwitch(TablesSwitchConfig{
 		Tables:     t,
-		DatapathID: testDPID,
+		DatapathID: func() uint64 { return testDPID },
 		Ports: func() []PortDesc {
 			m.mu.Lock()
 			defer m.mu.Unlock()

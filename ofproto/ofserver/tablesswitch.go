@@ -14,8 +14,11 @@ import (
 // bridge-side functions. Nil functions are refused with an error naming
 // what is unsupported (PortMod, PacketOut) or do nothing (Barrier).
 type TablesSwitchConfig struct {
-	Tables     *tables.Tables
-	DatapathID uint64
+	Tables *tables.Tables
+	// DatapathID returns the datapath id of FEATURES_REPLY, asked on
+	// every request (it may change, e.g. once the bridge's MAC is known);
+	// nil: 0.
+	DatapathID func() uint64
 	// Ports and PortStats list the bridge's ports (LOCAL included), sorted.
 	Ports     func() []PortDesc
 	PortStats func() []PortStats
@@ -59,7 +62,12 @@ func NewTablesSwitch(cfg TablesSwitchConfig) *TablesSwitch {
 func (s *TablesSwitch) SetEvents(e Events) { s.cfg.Events = e }
 
 // DatapathID implements Switch.
-func (s *TablesSwitch) DatapathID() uint64 { return s.cfg.DatapathID }
+func (s *TablesSwitch) DatapathID() uint64 {
+	if s.cfg.DatapathID == nil {
+		return 0
+	}
+	return s.cfg.DatapathID()
+}
 
 // Ports implements Switch.
 func (s *TablesSwitch) Ports() []PortDesc {

@@ -36,7 +36,12 @@
 //     supported.
 //  3. Port VLAN columns (tag, trunks, vlan_mode), Bridge fail_mode and
 //     other_config:forward-bpdu are applied to live objects.
-//  4. One transaction writes back only the columns whose value differs
+//  4. As OVS's bridge_configure_datapath_id: the LOCAL TAP gets the
+//     bridge's Ethernet address (other_config:hwaddr, else the lowest
+//     universally administered MAC of a system port, else its own) and
+//     the bridge its datapath id (other_config:datapath-id, else
+//     0000<MAC>), which FEATURES_REPLY reports (Bridge.DatapathID).
+//  5. One transaction writes back only the columns whose value differs
 //     from the replica: Interface ofport / error / ifindex / mac_in_use /
 //     mtu / admin_state / link_state (statistics every StatsInterval;
 //     a failed interface gets ofport -1, its error and cleared status),

@@ -275,6 +275,7 @@ func (r *Reconciler) session(ctx context.Context) error {
 // transaction (guarded by the lock assertion).
 func (r *Reconciler) pass(ctx context.Context, c *client.Client, s *schema.Schema, st *dbState, withStats bool) error {
 	r.eng.apply(st, r.lockFn)
+	r.eng.syncBridgeIDs(st, lookupNetdev)
 	r.passes.Add(1)
 	ops := r.eng.writeOps(s, st, withStats, lookupNetdev)
 	if len(ops) == 0 {

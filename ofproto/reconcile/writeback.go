@@ -1,8 +1,10 @@
 package reconcile
 
 import (
+	"bytes"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"govs/datapath/flow"
@@ -210,6 +212,37 @@ func upDown(up bool) string {
 		return stateUp
 	}
 	return stateDown
+}
+
+// hwAddrSetter is a port whose device MAC can be changed (the LOCAL TAP).
+type hwAddrSetter interface {
+	SetHardwareAddr(net.HardwareAddr) error
+}
+
+// syncBridgeIDs does what OVS's bridge_configure_datapath_id does for
+// every live bridge: the LOCAL port's device gets the bridge's Ethernet
+// address (bridgeMAC) and the bridge its datapath id (pickDatapathID),
+// which the OpenFlow server reports in FEATURES_REPLY.
+func (e *engine) syncBridgeIDs(st *dbState, lookup func(string) netdevInfo) {
+	for _, b := range st.Bridges {
+		lb := e.bridges[b.Name]
+		if lb == nil {
+			continue
+		}
+		mac := bridgeMAC(b, lb, lookup)
+		if local := lb.ifaces[b.Name]; local != nil && local.ofport == flow.PortLocal && mac != nil {
+			if cur := lookup(local.name).mac; len(cur) == macLen && !bytes.Equal(cur, mac) {
+				if hs, ok := local.port.(hwAddrSetter); ok {
+					if err := hs.SetHardwareAddr(mac); err != nil {
+						e.log.Warn("could not set the bridge's Ethernet address", "bridge", b.Name, "mac", mac.String(), "err", err)
+					}
+				}
+			}
+		}
+		if id, err := strconv.ParseUint(pickDatapathID(b, lb, lookup), 16, 64); err == nil {
+			lb.br.SetDatapathID(id)
+		}
+	}
 }
 
 // pickDatapathID follows bridge_pick_datapath_id: other_config:datapath-id

@@ -192,6 +192,15 @@ func (p *Port) HardwareAddr() (net.HardwareAddr, error) {
 	return ifctl.HardwareAddr(p.ctl, p.name)
 }
 
+// SetHardwareAddr changes the device's MAC address (OVS sets the LOCAL
+// port's to the bridge's Ethernet address).
+func (p *Port) SetHardwareAddr(mac net.HardwareAddr) error {
+	if p.closed.Load() {
+		return ports.ErrClosed
+	}
+	return ifctl.SetHardwareAddr(p.ctl, p.name, mac)
+}
+
 // MTU returns the device's current MTU (for Interface.mtu).
 func (p *Port) MTU() (int, error) {
 	if p.closed.Load() {

@@ -27,6 +27,7 @@ func Open(name string, opts Options) (*Port, error) {
 
 func (p *Port) HardwareAddr() (net.HardwareAddr, error) { return nil, errUnimplemented }
 func (p *Port) MTU() (int, error)                       { return 0, errUnimplemented }
+func (p *Port) SetHardwareAddr(net.HardwareAddr) error  { return errUnimplemented }
 func (p *Port) Name() string                            { return p.name }
 func (p *Port) Features() string                        { return "" }
 func (p *Port) Created() bool                           { return false }

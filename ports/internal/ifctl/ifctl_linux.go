@@ -32,6 +32,24 @@ func HardwareAddr(sock int, name string) (net.HardwareAddr, error) {
 	return append(net.HardwareAddr(nil), req.data[:ethAddrLen]...), nil
 }
 
+// SetHardwareAddr sets the MAC address of the Ethernet device called name.
+func SetHardwareAddr(sock int, name string, mac net.HardwareAddr) error {
+	if len(name) >= unix.IFNAMSIZ {
+		return unix.ENODEV
+	}
+	if len(mac) != ethAddrLen {
+		return fmt.Errorf("SIOCSIFHWADDR %s: %v is not an Ethernet address", name, mac)
+	}
+	var req ifreqHW
+	copy(req.name[:], name)
+	req.family = unix.ARPHRD_ETHER
+	copy(req.data[:], mac)
+	if err := ioctlHWReq(sock, unix.SIOCSIFHWADDR, &req); err != nil {
+		return fmt.Errorf("SIOCSIFHWADDR %s: %w", name, err)
+	}
+	return nil
+}
+
 // MTU returns the MTU of the device called name.
 func MTU(sock int, name string) (int, error) {
 	ifr, err := unix.NewIfreq(name)

@@ -15,3 +15,6 @@ func HardwareAddr(sock int, name string) (net.HardwareAddr, error) { return nil,
 
 // MTU fails on this OS.
 func MTU(sock int, name string) (int, error) { return 0, errUnimplemented }
+
+// SetHardwareAddr fails on this OS.
+func SetHardwareAddr(sock int, name string, mac net.HardwareAddr) error { return errUnimplemented }
