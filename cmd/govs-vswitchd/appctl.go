@@ -61,6 +61,7 @@ func (d *daemon) registerCommands(s *unixctl.Server) {
 	s.Register("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]", 0, unixctl.Unlimited, d.pmdStats)
 	s.Register("fdb/show", "bridge", 1, 1, d.fdbShow)
 	s.Register("fdb/flush", "[bridge]", 0, 1, d.fdbFlush)
+	s.Register("ofproto/trace", traceUsage, 1, unixctl.Unlimited, d.ofprotoTrace)
 	s.Register("bridge/dump-flows", "[--offload-stats] bridge", 1, 2, d.bridgeDumpFlows)
 }
 

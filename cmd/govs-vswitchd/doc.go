@@ -48,7 +48,11 @@
 //
 // exit, version, list-commands, vlog/set, vlog/list, vlog/reopen,
 // ofproto/list, dpctl/dump-flows [--names] [dp], dpif-netdev/pmd-stats-show
-// [dp], fdb/show BR, fdb/flush [BR], bridge/dump-flows BR. A dp argument
+// [dp], fdb/show BR, fdb/flush [BR], bridge/dump-flows BR, ofproto/trace
+// BR FLOW [-generate|PACKET] (OVS's syntax, messages and text: the flow in
+// ovs-ofctl syntax with port names, exact fields only; -generate or a hex
+// packet lets NORMAL learn; datapath-flow syntax and the --ct-next/--l7
+// options are refused naming them). A dp argument
 // is a bridge name ("netdev@BR" too); "ovs-netdev" or none means all
 // bridges (govs has one datapath per bridge where OVS shares one).
 //

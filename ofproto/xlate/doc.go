@@ -32,7 +32,8 @@
 // L4 ports on later fragments, no bits for VLAN levels the packet did
 // not have), and for the datapath an unmatched VLAN TCI becomes
 // VID|CFI (dpif-netdev's "no tag" rule). Trace prints the unforced
-// mask, as ofproto/trace's "Megaflow:".
+// mask, as ofproto/trace's "Megaflow:"; TraceWith(learn) is the trace
+// with a packet (-generate): NORMAL learns and reports it.
 //
 // CONTROLLER becomes datapath.Userspace(arg): arg's high 32 bits are
 // 0x676f7673 ("govs"), the low 32 bits index a ControllerInfo (reason,

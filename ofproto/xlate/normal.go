@@ -1,8 +1,11 @@
 package xlate
 
 import (
+	"net"
+
 	"govs/datapath"
 	"govs/datapath/flow"
+	"govs/flowtable"
 	"govs/ofproto/normal"
 )
 
@@ -15,8 +18,15 @@ func (c *ctx) normal() {
 	in := ps.cfg(flow.PortNo(c.st.InPort))
 	buf := make([]normal.Output, 0, len(ps.cfgs))
 	opt := normal.Options{Learn: c.learn, ForwardBPDU: c.p.forwardBPDU.Load()}
+	if in == nil && c.st.InPort != flowtable.PortNone {
+		c.tr.errorf("received packet on unknown port %d", c.st.InPort)
+	}
 	d := normal.Decide(in, &c.work, c.p.mac, ps.cfgs, opt, buf)
 	c.wc.Key.Or(&d.Mask)
+	if d.Learned && in != nil {
+		src := c.work.EthSrc()
+		c.tr.detailf("learned that %s is on port %s in VLAN %d", net.HardwareAddr(src[:]), in.Name, d.InVLAN)
+	}
 	switch {
 	case d.Drop == normal.DropLearnedOnInput:
 		c.tr.detail(d.Reason())
@@ -24,7 +34,9 @@ func (c *ctx) normal() {
 		c.tr.errorf("%s", d.Reason())
 		c.tr.warn("disallowed VLAN VID for this input port, dropping")
 	case d.Drop == normal.DropPartialVLAN:
-		c.tr.errorf("%s", d.Reason())
+		if c.learn { // OVS reports it only with a packet (not a bare trace)
+			c.tr.errorf("%s", d.Reason())
+		}
 		c.tr.warn("partial VLAN tag, dropping")
 	case d.Drop != normal.DropNone:
 		c.tr.warn(d.Reason())

@@ -1,6 +1,7 @@
 package xlate
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -192,7 +193,23 @@ func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState) []byte {
 	m.Mask.SetVLAN(1, 0, 0)
 	m.Normalize()
 	m.Key.And(&m.Mask)
-	return flowtable.AppendMatch(b, &m, tables.DefaultPriority, nil)
+	start := len(b)
+	b = flowtable.AppendMatch(b, &m, tables.DefaultPriority, nil)
+	// flow_wildcards_init_for_packet covers the tags up to the first
+	// header that is not one, so a packet with one tag also shows its
+	// (absent) second one; the match formatter prints one tag only.
+	if _, tci := k.VLAN(0); tci&flow.VLANCFI != 0 {
+		if _, tci1 := k.VLAN(1); tci1&flow.VLANCFI == 0 {
+			const pcp = "dl_vlan_pcp="
+			if i := bytes.Index(b[start:], []byte(pcp)); i >= 0 {
+				if j := bytes.IndexByte(b[start+i:], ','); j >= 0 {
+					at := start + i + j + 1
+					b = append(b[:at], append([]byte("vlan_tci1=0x0000,"), b[at:]...)...)
+				}
+			}
+		}
+	}
+	return b
 }
 
 // appendMegaflow appends the megaflow as ofproto/trace's "Megaflow:".
@@ -213,7 +230,13 @@ func appendMegaflow(b []byte, k, mask *flow.Key) []byte {
 // Port numbers in datapath actions are printed through portName (nil:
 // numbers; datapath and OpenFlow numbers are equal in govs).
 func (p *Pipeline) Trace(k *flow.Key, portName func(flow.PortNo) string) string {
-	c := p.newCtx(k, false)
+	return p.TraceWith(k, portName, false)
+}
+
+// TraceWith is Trace, with side effects when learn (NORMAL learns the
+// source MAC, as ofproto/trace does with -generate or a packet).
+func (p *Pipeline) TraceWith(k *flow.Key, portName func(flow.PortNo) string, learn bool) string {
+	c := p.newCtx(k, learn)
 	c.tr = &trace{}
 	br := &traceNode{typ: nodeBridge, text: fmt.Sprintf("bridge(%q)", p.name)}
 	c.tr.root = []*traceNode{br}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// traceCase is one ofproto/trace with the text a real OVS 3.1 printed for
+// the same bridge, ports and flows ({BR}, {P1}, {P2} stand for the names;
+// {DASH} the underline of the bridge line; OVS's datapath numbered LOCAL
+// 1, govs's datapath numbers are OpenFlow numbers, so {LOCAL} is 65534).
+type traceCase struct {
+	flow  string
+	extra []string
+	want  string
+}
+
+// seedVLANTraces are the seed lab's VLAN step: p1 tag=10, p2 tag=20.
+var seedVLANTraces = []traceCase{
+	{flow: "in_port={P1},dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     -> no learned MAC for destination, flooding
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+Datapath actions: push_vlan(vid=10,pcp=0),{LOCAL}
+`},
+	{flow: "in_port={P1},dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,dl_vlan=5,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     >>>> dropping VLAN 5 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
+     >> disallowed VLAN VID for this input port, dropping
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,in_port=1,dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+Datapath actions: drop
+`},
+	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,dl_type=0x0800,nw_src=10.0.0.2,nw_dst=10.0.0.1", want: `Flow: ip,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     -> no learned MAC for destination, flooding
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,ip,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_frag=no
+Datapath actions: push_vlan(vid=20,pcp=0),{LOCAL}
+`},
+	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff", extra: []string{"-generate"}, want: `Flow: in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     -> learned that 00:00:00:00:00:02 is on port {P2} in VLAN 20
+     -> no learned MAC for destination, flooding
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+Datapath actions: push_vlan(vid=20,pcp=0),{LOCAL}
+`},
+}
+
+// seedDropTrace is the seed lab's drop flow, priority=2,in_port=P1.
+var seedDropTrace = traceCase{flow: "in_port={P1},dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
+
+bridge("{BR}")
+{DASH}
+ 0. in_port=1, priority 2
+    drop
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,in_port=1,dl_type=0x0000
+Datapath actions: drop
+`}
+
+// traceErrors are refused traces with OVS 3.1's message (exit 2).
+var traceErrors = []struct{ args, want string }{
+	{"nosuchbr in_port=1", "nosuchbr: unknown bridge"},
+	{"{BR} bogus=1", "Bad openflow flow syntax: bogus=1: unknown field bogus"},
+	{"{BR} in_port=1,nw_src=1.2.3.4", "Bad openflow flow syntax: in_port=1,nw_src=1.2.3.4: prerequisites not met for setting nw_src"},
+	{"{BR} in_port=1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00", "Bad openflow flow syntax: in_port=1,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00: bad value for dl_dst (01:00:00:00:00:00/01:00:00:00:00:00: wildcards not allowed here)"},
+	{"{BR} in_port=nosuch", "Bad openflow flow syntax: in_port=nosuch: bad value for in_port (nosuch: invalid or unknown port for in_port)"},
+	{"in_port=1", "syntax error at in_port=1 (or the bridge name was omitted)"},
+	{"{BR} in_port=1 junk", "Trailing garbage in packet data"},
+	{"{BR} in_port=1 extra junk", "too many arguments"},
+}
+
+// TestOfprotoTrace runs ofproto/trace through govs-appctl and the real
+// ovs-appctl on the seed lab's VLAN and drop-flow configurations and
+// compares with the text a real OVS 3.1 printed for them.
+func TestOfprotoTrace(t *testing.T) {
+	needRoot(t, "ovs-vsctl", "ovs-ofctl", "ovs-appctl")
+	_, appctl := binaries(t)
+	d := newTestDaemon(t)
+	sock := d.sock()
+	br, p1, p2, q1, q2 := uniq("tb"), uniq("tp1"), uniq("tp2"), uniq("tq1"), uniq("tq2")
+	vethPair(t, p1, q1)
+	vethPair(t, p2, q2)
+	vsctl(t, sock, "add-br", br)
+	vsctl(t, sock, "add-port", br, p1, "tag=10", "--", "set", "interface", p1, "ofport_request=1")
+	vsctl(t, sock, "add-port", br, p2, "tag=20", "--", "set", "interface", p2, "ofport_request=2")
+	subst := strings.NewReplacer("{BR}", br, "{P1}", p1, "{P2}", p2, "{LOCAL}", "65534",
+		"{DASH}", strings.Repeat("-", len(`bridge("`+br+`")`)))
+	trace := func(tool string, args ...string) (string, string, int) {
+		return run(t, tool, append([]string{"-t", d.ctlPath(), "ofproto/trace"}, args...)...)
+	}
+	check := func(tc traceCase) {
+		t.Helper()
+		for _, tool := range []string{appctl, "ovs-appctl"} {
+			mustRun(t, "ovs-appctl", "-t", d.ctlPath(), "fdb/flush")
+			args := append([]string{br, subst.Replace(tc.flow)}, tc.extra...)
+			so, se, code := trace(tool, args...)
+			if want := subst.Replace(tc.want); code != 0 || so != want {
+				t.Errorf("%s ofproto/trace %s: exit %d %s\n--- got\n%s--- want (real OVS 3.1)\n%s", tool, strings.Join(args, " "), code, se, so, want)
+			}
+		}
+	}
+	for _, tc := range seedVLANTraces {
+		check(tc)
+	}
+	mustRun(t, "ovs-ofctl", "add-flow", "unix:"+d.rundir+"/"+br+mgmtSuffix, "priority=2,in_port="+p1+",actions=drop")
+	check(seedDropTrace)
+	for _, e := range traceErrors {
+		for _, tool := range []string{appctl, "ovs-appctl"} {
+			_, se, code := trace(tool, strings.Fields(subst.Replace(e.args))...)
+			if code != 2 || !strings.HasPrefix(se, e.want+"\n") {
+				t.Errorf("%s ofproto/trace %s: exit %d, stderr %q, want %q", tool, e.args, code, se, e.want)
+			}
+		}
+	}
+}
