@@ -40,8 +40,15 @@
 // PACKET_IN; PACKET_OUT runs its actions through ofproto/xlate and
 // datapath.Execute (output:TABLE through the tables); PORT_MOD sets the
 // bridge's port config bits (no-receive, no-forward, no-flood...) and
-// turns the device up or down (PORT_DOWN = its IFF_UP, as OVS). Not
-// supported yet: Controller rows (no active connections).
+// turns the device up or down (PORT_DOWN = its IFF_UP, as OVS).
+// Controller rows (`ovs-vsctl set-controller BR tcp:IP:PORT | ptcp:PORT[:IP]
+// | unix: | punix:`) are connected to or listened on as controller
+// connections (ssl: is refused in the log); Controller.is_connected is
+// written back with the other status columns. A standalone bridge whose
+// active controllers have all been unreachable for three inactivity
+// probes (15 s by default) fails open, as OVS: a hidden catch-all NORMAL
+// rule of priority 15790320 outranks every flow until a controller
+// connects; a secure bridge never does.
 // The socket is removed when the bridge is deleted or the daemon stops.
 //
 // # unixctl commands

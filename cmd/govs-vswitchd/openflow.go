@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"govs/datapath/flow"
 	"govs/ofproto/bridge"
@@ -22,8 +26,13 @@ const (
 // ofBridge is the OpenFlow side of one bridge: its server and the
 // goroutine that turns port-change signals into PORT_STATUS.
 type ofBridge struct {
-	srv   *ofserver.Server
-	pipe  *reconcile.OFPipeline
+	srv  *ofserver.Server
+	br   *bridge.Bridge
+	pipe *reconcile.OFPipeline
+	log  *slog.Logger
+	// probe is the controllers' inactivity probe interval (ns): fail-open
+	// starts after three of them without a controller.
+	probe atomic.Int64
 	kick  chan struct{}
 	stop  chan struct{}
 	done  chan struct{}
@@ -61,7 +70,9 @@ func (d *daemon) startOpenFlow(name string, br *bridge.Bridge) {
 		_ = srv.Close()
 		return
 	}
-	ob := &ofBridge{srv: srv, pipe: op, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	ob := &ofBridge{srv: srv, br: br, pipe: op, log: d.log.With("bridge", name), kick: make(chan struct{}, 1),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	ob.probe.Store(int64(reconcile.DefaultProbeInterval))
 	br.Datapath().SetControllerHook(&ofserver.ControllerHook{Server: srv, Decode: func(cookie uint64) (ofserver.ControllerInfo, bool) {
 		ci, ok := op.ControllerInfo(cookie)
 		return ofserver.ControllerInfo{Reason: ci.Reason, Table: ci.Table, Cookie: ci.Cookie, MaxLen: ci.MaxLen}, ok
@@ -118,16 +129,82 @@ func (d *daemon) stopAllOpenFlow() {
 	}
 }
 
+// failOpenCheck is how often a bridge checks whether to fail open.
+const failOpenCheck = time.Second
+
+// failOpenProbes is OVS's fail-open trigger: three probe intervals
+// without any controller (fail-open.c trigger_duration).
+const failOpenProbes = 3
+
 func (ob *ofBridge) portLoop() {
 	defer close(ob.done)
+	tick := time.NewTicker(failOpenCheck)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ob.stop:
 			return
 		case <-ob.kick:
 			ob.srv.PortsChanged()
+		case now := <-tick.C:
+			ob.checkFailOpen(now)
 		}
 	}
+}
+
+// checkFailOpen is OVS's fail_open_run: a standalone bridge whose active
+// controllers have all been unreachable for three probe intervals
+// forwards with a hidden NORMAL rule above every flow until one connects
+// again (fail_open_recover); a secure bridge never fails open.
+func (ob *ofBridge) checkFailOpen(now time.Time) {
+	d, ok := ob.srv.FailureDuration(now)
+	trigger := failOpenProbes * time.Duration(ob.probe.Load())
+	open := ok && ob.br.FailMode() == bridge.FailStandalone && ob.br.HasControllers() && d >= trigger
+	if open == ob.pipe.FailOpen() {
+		return
+	}
+	ob.pipe.SetFailOpen(open)
+	ob.br.Revalidate()
+	if open {
+		ob.log.Warn(fmt.Sprintf("Could not connect to controller (or switch failed controller's post-connection admission control policy) for %d seconds, failing open", int(d/time.Second)))
+	} else {
+		ob.log.Warn("No longer in fail-open mode")
+	}
+}
+
+// onControllers is the reconciler's controller hook: the bridge's server
+// connects to and listens on its controller targets.
+func (d *daemon) onControllers(name string, _ *bridge.Bridge, targets []string, probe time.Duration) {
+	d.ofb.mu.Lock()
+	ob := d.ofb.m[name]
+	d.ofb.mu.Unlock()
+	if ob == nil {
+		return
+	}
+	ob.probe.Store(int64(probe))
+	if err := ob.srv.SetControllers(targets); err != nil {
+		d.log.Warn("controller configuration", "bridge", name, "err", err)
+	}
+}
+
+// controllerConnected reports Controller.is_connected for the reconciler.
+func (d *daemon) controllerConnected(name, target string) bool {
+	d.ofb.mu.Lock()
+	ob := d.ofb.m[name]
+	d.ofb.mu.Unlock()
+	if ob == nil {
+		return false
+	}
+	t, err := ofserver.ParseTarget(target)
+	if err != nil {
+		return false
+	}
+	for _, st := range ob.srv.Controllers() {
+		if st.Target == t.String() {
+			return st.Connected
+		}
+	}
+	return false
 }
 
 // shutdown detaches the hooks, stops the port goroutine and closes the

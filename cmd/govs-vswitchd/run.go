@@ -142,10 +142,12 @@ func Run(ctx context.Context, cfg *Config, console io.Writer, ready func()) erro
 	}
 
 	rec, err := reconcile.New(reconcile.Config{
-		Dial:     dial,
-		Datapath: datapath.Config{Workers: cfg.Workers},
-		Logger:   v.logger("reconcile"),
-		OnBridge: d.onBridge,
+		Dial:                dial,
+		Datapath:            datapath.Config{Workers: cfg.Workers},
+		Logger:              v.logger("reconcile"),
+		OnBridge:            d.onBridge,
+		OnControllers:       d.onControllers,
+		ControllerConnected: d.controllerConnected,
 	})
 	if err != nil {
 		return err

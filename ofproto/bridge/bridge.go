@@ -52,6 +52,7 @@ type Bridge struct {
 		ports       map[flow.PortNo]*portEntry // guarded by mu
 		failMode    FailMode                   // guarded by mu
 		forwardBPDU bool                       // guarded by mu
+		controllers bool                       // guarded by mu
 		closed      bool                       // guarded by mu
 	}
 	// dpid is the OpenFlow datapath id (FEATURES_REPLY), set by the
@@ -320,6 +321,29 @@ func (b *Bridge) SetFailMode(m FailMode) {
 	}
 }
 
+// HasControllers reports whether the bridge has controllers.
+func (b *Bridge) HasControllers() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.mu.controllers
+}
+
+// SetHasControllers records whether the Bridge.controller column is
+// non-empty. Going from no controllers to some or back is applied to a
+// ControllerSetter pipeline (OVS flushes every flow) and revalidates.
+func (b *Bridge) SetHasControllers(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if on == b.mu.controllers || b.mu.closed {
+		return
+	}
+	b.mu.controllers = on
+	if cs, ok := b.pipe.Load().p.(ControllerSetter); ok {
+		cs.SetControllers(on, b.mu.failMode)
+		b.revalidateLocked()
+	}
+}
+
 // SetPipeline installs p (the OpenFlow pipeline); nil installs the drop
 // pipeline.
 func (b *Bridge) SetPipeline(p Pipeline) {
@@ -336,6 +360,9 @@ func (b *Bridge) SetPipeline(p Pipeline) {
 
 func (b *Bridge) installLocked(p Pipeline) {
 	p.PortsChanged(b.portListLocked())
+	if cs, ok := p.(ControllerSetter); ok && b.mu.controllers {
+		cs.SetControllers(true, b.mu.failMode)
+	}
 	if fs, ok := p.(FailModeSetter); ok {
 		fs.SetFailMode(b.mu.failMode)
 	}

@@ -23,6 +23,9 @@
 //   - FailModeSetter: called when the pipeline is installed and on every
 //     fail_mode change (OVS flushes every flow and, in standalone, re-adds
 //     "priority=0 actions=NORMAL"); the bridge then revalidates;
+//   - ControllerSetter: whether Bridge.controller is non-empty
+//     (SetHasControllers); a change flushes every flow, and the
+//     standalone NORMAL flow is re-added only without controllers;
 //   - BPDUForwarder: other_config:forward-bpdu;
 //   - MACTabler: NORMAL's MAC table (fdb/show); MACTable is nil otherwise.
 //

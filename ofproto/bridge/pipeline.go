@@ -120,4 +120,12 @@ type (
 	// connmgr_set_fail_mode. It is called with the bridge's mode when the
 	// pipeline is installed and on every change (bridge lock held).
 	FailModeSetter interface{ SetFailMode(m FailMode) }
+	// ControllerSetter learns whether the bridge has controllers: a
+	// change flushes every flow and, in standalone without controllers,
+	// re-adds the NORMAL flow (OVS connmgr_set_controllers). It is called
+	// when the pipeline is installed (if the bridge has controllers) and
+	// on every change, with the bridge's fail mode (bridge lock held).
+	ControllerSetter interface {
+		SetControllers(has bool, m FailMode)
+	}
 )

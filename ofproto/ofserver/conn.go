@@ -79,6 +79,9 @@ type conn struct {
 	nc   net.Conn
 	kind ConnKind
 	name string
+	// target is the controller target (SetControllers) the connection
+	// belongs to; "" for the management socket and Listen/Connect.
+	target string
 
 	// Read by asynchronous senders on any goroutine.
 	ver         atomic.Uint32 // negotiated version; 0 before HELLO

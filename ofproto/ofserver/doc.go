@@ -5,6 +5,13 @@
 // (tcp:IP[:PORT], unix:PATH) with reconnection (1 s backoff doubling to
 // 8 s). It speaks the ofproto/ofp codec and operates on a Switch.
 //
+// SetControllers applies a bridge's Controller targets as a set: new
+// active targets are dialled, new passive ones listened on (controller
+// connections), and removed ones are stopped with their connections.
+// Controllers reports each target's is_connected (a connection that
+// completed HELLO); FailureDuration is OVS's connmgr_failure_duration
+// over the active targets, from which the daemon decides fail-open.
+//
 // # Connection model
 //
 // Each connection has two goroutines. The reader sends HELLO, reads the

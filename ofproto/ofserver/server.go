@@ -103,12 +103,13 @@ type Server struct {
 
 	mu struct {
 		sync.Mutex
-		conns     map[*conn]struct{}  // guarded by mu
-		listeners []net.Listener      // guarded by mu
-		closed    bool                // guarded by mu
-		ports     map[uint32]PortDesc // guarded by mu; last port list seen (PortsChanged)
-		stop      chan struct{}       // guarded by mu; closed by Close
-		active    map[string]struct{} // guarded by mu; active targets (Connect)
+		conns     map[*conn]struct{}     // guarded by mu
+		listeners []net.Listener         // guarded by mu
+		closed    bool                   // guarded by mu
+		ports     map[uint32]PortDesc    // guarded by mu; last port list seen (PortsChanged)
+		stop      chan struct{}          // guarded by mu; closed by Close
+		active    map[string]struct{}    // guarded by mu; active targets (Connect)
+		ctrl      map[string]*ctrlTarget // guarded by mu; SetControllers targets
 	}
 	wg sync.WaitGroup
 
@@ -134,6 +135,7 @@ func New(sw Switch, cfg Config) *Server {
 	s.mu.conns = make(map[*conn]struct{})
 	s.mu.stop = make(chan struct{})
 	s.mu.active = make(map[string]struct{})
+	s.mu.ctrl = make(map[string]*ctrlTarget)
 	s.mu.ports = portMap(sw.Ports())
 	empty := []*conn{}
 	s.conns.Store(&empty)
@@ -157,17 +159,9 @@ func (s *Server) Listen(target string, kind ConnKind) (net.Addr, error) {
 	if !t.Passive {
 		return nil, fmt.Errorf("ofserver: Listen needs a passive target (punix:, ptcp:), not %q", target)
 	}
-	if t.Network == "unix" {
-		if err := os.Remove(t.Address); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("ofserver: %s: %w", target, err)
-		}
-	}
-	ln, err := net.Listen(t.Network, t.Address)
+	ln, err := s.listen(t)
 	if err != nil {
-		return nil, fmt.Errorf("ofserver: %s: %w", target, err)
-	}
-	if t.Network == "unix" {
-		_ = os.Chmod(t.Address, sockPerm)
+		return nil, err
 	}
 	s.mu.Lock()
 	if s.mu.closed {
@@ -268,8 +262,13 @@ func (s *Server) startConn(nc net.Conn, kind ConnKind) bool {
 }
 
 // newConn registers a connection (nil if the server is closed).
-func (s *Server) newConn(nc net.Conn, kind ConnKind) *conn {
+func (s *Server) newConn(nc net.Conn, kind ConnKind) *conn { return s.newConnFor(nc, kind, "") }
+
+// newConnFor registers a connection of controller target (nil if the
+// server is closed).
+func (s *Server) newConnFor(nc net.Conn, kind ConnKind, target string) *conn {
 	c := newConn(s, nc, kind)
+	c.target = target
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.mu.closed {
@@ -310,6 +309,16 @@ func (s *Server) Close() error {
 	}
 	s.mu.closed = true
 	close(s.mu.stop)
+	for key, ct := range s.mu.ctrl {
+		close(ct.stop)
+		if ct.ln != nil {
+			ct.ln.Close()
+			if ua, ok := ct.ln.Addr().(*net.UnixAddr); ok {
+				_ = os.Remove(ua.Name)
+			}
+		}
+		delete(s.mu.ctrl, key)
+	}
 	for _, ln := range s.mu.listeners {
 		ln.Close()
 		if ua, ok := ln.Addr().(*net.UnixAddr); ok {
@@ -323,6 +332,17 @@ func (s *Server) Close() error {
 	s.wg.Wait()
 	return nil
 }
+
+// removeStale removes a stale unix socket file at path.
+func removeStale(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// chmodSock gives a punix socket OVS's permissions.
+func chmodSock(path string) { _ = os.Chmod(path, sockPerm) }
 
 // errorReply sends the OFPT_ERROR for err in answer to raw.
 func (s *Server) errorReply(c *conn, raw []byte, err error) {

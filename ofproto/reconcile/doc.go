@@ -34,8 +34,12 @@
 //     database, else the next free number after the last allocated one.
 //     A Port with several interfaces (a bond) fails: bonds are not
 //     supported.
-//  3. Port VLAN columns (tag, trunks, vlan_mode), Bridge fail_mode and
-//     other_config:forward-bpdu are applied to live objects.
+//  3. Port VLAN columns (tag, trunks, vlan_mode), Bridge fail_mode,
+//     other_config:forward-bpdu and whether the bridge has controllers
+//     (Bridge.SetHasControllers: from none to some or back flushes every
+//     flow, and the standalone NORMAL flow exists only without
+//     controllers) are applied to live objects; Config.OnControllers gets
+//     the Controller targets and probe interval when they change.
 //  4. As OVS's bridge_configure_datapath_id: the LOCAL TAP gets the
 //     bridge's Ethernet address (other_config:hwaddr, else the lowest
 //     universally administered MAC of a system port, else its own) and
@@ -45,7 +49,8 @@
 //     from the replica: Interface ofport / error / ifindex / mac_in_use /
 //     mtu / admin_state / link_state (statistics every StatsInterval;
 //     a failed interface gets ofport -1, its error and cleared status),
-//     Bridge datapath_id / datapath_version, and Open_vSwitch cur_cfg =
+//     Bridge datapath_id / datapath_version, Controller is_connected
+//     (Config.ControllerConnected), and Open_vSwitch cur_cfg =
 //     next_cfg (so ovs-vsctl's wait ends), datapath_types, iface_types,
 //     ovs_version, db_version.
 //

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"time"
 
 	"govs/datapath"
 	"govs/datapath/flow"
@@ -32,6 +34,10 @@ type liveBridge struct {
 	br     *bridge.Bridge
 	ifaces map[string]*liveIface // by interface name
 	last   flow.PortNo           // last allocated ofport
+	// ctrls and probe are the controller targets and probe interval last
+	// given to onControllers.
+	ctrls []string
+	probe time.Duration
 }
 
 // ifaceResult is the outcome for an interface row in the last pass.
@@ -57,6 +63,10 @@ type engine struct {
 	failed, nextFailed map[schema.UUID]string
 	// onBridge is Config.OnBridge (may be nil).
 	onBridge func(name string, br *bridge.Bridge, added bool)
+	// connected is Config.ControllerConnected (may be nil).
+	connected func(bridge, target string) bool
+	// onControllers is Config.OnControllers (may be nil).
+	onControllers func(name string, br *bridge.Bridge, targets []string, probe time.Duration)
 }
 
 func (e *engine) notify(name string, br *bridge.Bridge, added bool) {
@@ -230,7 +240,31 @@ func (e *engine) configureBridge(lb *liveBridge, b *bridgeCfg) {
 	}
 	lb.br.SetFailMode(fm)
 	lb.br.SetForwardBPDU(b.OtherConfig["forward-bpdu"] == "true")
+	targets := make([]string, 0, len(b.Controllers))
+	probe := DefaultProbeInterval
+	for _, c := range b.Controllers {
+		if c.Target != "" {
+			targets = append(targets, c.Target)
+		}
+		// rconn_set_probe_interval: at least 5 s; 0 disables probing.
+		if d := time.Duration(c.Probe) * time.Millisecond; d > probe {
+			probe = d
+		}
+	}
+	lb.br.SetHasControllers(len(targets) > 0)
+	if !slices.Equal(targets, lb.ctrls) || probe != lb.probe {
+		lb.ctrls, lb.probe = targets, probe
+		if e.onControllers != nil {
+			e.onControllers(lb.name, lb.br, targets, probe)
+		}
+	}
 }
+
+// DefaultProbeInterval is a controller connection's inactivity probe
+// interval when Controller.inactivity_probe is not set (OVS: 5 s, also
+// the minimum); fail-open starts after three of them without a
+// controller.
+const DefaultProbeInterval = 5 * time.Second
 
 // portInfo builds the bridge.PortInfo of li from its Port row.
 func (e *engine) portInfo(lb *liveBridge, li *liveIface, p *portCfg) bridge.PortInfo {

@@ -42,6 +42,15 @@ type portCfg struct {
 	Ifaces   []*ifaceCfg
 }
 
+// ctrlCfg is one Controller row of a bridge.
+type ctrlCfg struct {
+	UUID   schema.UUID
+	Target string
+	// Probe is inactivity_probe in ms (0: unset, OVS's 5 s).
+	Probe int64
+	Row   map[string]schema.Datum
+}
+
 // bridgeCfg is one Bridge row.
 type bridgeCfg struct {
 	UUID         schema.UUID
@@ -50,7 +59,9 @@ type bridgeCfg struct {
 	DatapathType string
 	OtherConfig  map[string]string
 	Ports        []*portCfg
-	Row          map[string]schema.Datum
+	// Controllers are the Bridge.controller rows, sorted by target.
+	Controllers []*ctrlCfg
+	Row         map[string]schema.Datum
 }
 
 // dbState is the configuration read from one replica snapshot.
@@ -152,6 +163,16 @@ func parseState(t map[string]rows) *dbState {
 			continue
 		}
 		seenBridge[b.Name] = true
+		for _, cu := range dUUIDs(brow["controller"]) {
+			crow := t[tblController][cu]
+			if crow == nil {
+				continue
+			}
+			cc := &ctrlCfg{UUID: cu, Row: crow, Target: dStr(crow["target"])}
+			cc.Probe, _ = dInt(crow["inactivity_probe"])
+			b.Controllers = append(b.Controllers, cc)
+		}
+		sort.Slice(b.Controllers, func(i, j int) bool { return b.Controllers[i].Target < b.Controllers[j].Target })
 		for _, pu := range dUUIDs(brow["ports"]) {
 			prow := t[tblPort][pu]
 			if prow == nil {

@@ -18,13 +18,17 @@ type OFPipeline struct {
 	// onPorts is called (bridge lock held: it must not call back into
 	// the bridge) after every port change.
 	onPorts atomic.Pointer[func()]
+	// controllers: the bridge has controllers (set with the bridge lock
+	// held, read by SetFailMode under it).
+	controllers bool
 }
 
 var (
-	_ bridge.Pipeline       = (*OFPipeline)(nil)
-	_ bridge.FailModeSetter = (*OFPipeline)(nil)
-	_ bridge.MACTabler      = (*OFPipeline)(nil)
-	_ bridge.BPDUForwarder  = (*OFPipeline)(nil)
+	_ bridge.Pipeline         = (*OFPipeline)(nil)
+	_ bridge.FailModeSetter   = (*OFPipeline)(nil)
+	_ bridge.ControllerSetter = (*OFPipeline)(nil)
+	_ bridge.MACTabler        = (*OFPipeline)(nil)
+	_ bridge.BPDUForwarder    = (*OFPipeline)(nil)
 )
 
 // NewOFPipeline returns the OpenFlow pipeline of br with empty tables; the
@@ -71,12 +75,25 @@ func (p *OFPipeline) PortsChanged(ports []bridge.PortInfo) {
 }
 
 // SetFailMode implements bridge.FailModeSetter as OVS's
-// connmgr_set_fail_mode without controllers: every flow is flushed and,
-// in standalone, "priority=0 actions=NORMAL" is added back.
+// connmgr_set_fail_mode: every flow is flushed and, in standalone
+// without controllers, "priority=0 actions=NORMAL" is added back
+// (connmgr_flushed).
 func (p *OFPipeline) SetFailMode(m bridge.FailMode) {
 	t := p.Tables()
 	t.Flush()
-	if m == bridge.FailStandalone {
+	if m == bridge.FailStandalone && !p.controllers {
 		t.AddDefaultNormal()
 	}
+}
+
+// SetControllers implements bridge.ControllerSetter as OVS's
+// connmgr_set_controllers: going from no controllers to some, or back,
+// flushes every flow (and connmgr_flushed re-adds NORMAL in standalone
+// without controllers). Fail-open ends with the controllers.
+func (p *OFPipeline) SetControllers(has bool, m bridge.FailMode) {
+	p.controllers = has
+	if !has {
+		p.SetFailOpen(false)
+	}
+	p.SetFailMode(m)
 }

@@ -58,6 +58,15 @@ type Config struct {
 	// OnBridge, if set, is called on the Run goroutine after a bridge is
 	// created (added=true) and before one is closed (metrics registration).
 	OnBridge func(name string, br *bridge.Bridge, added bool)
+	// OnControllers, if set, is called on the Run goroutine when a live
+	// bridge's controller targets (Bridge.controller → Controller.target,
+	// sorted) or their largest inactivity probe (DefaultProbeInterval if
+	// none is larger) change, also after OnBridge for a new bridge that
+	// has controllers. The daemon connects and listens accordingly.
+	OnControllers func(name string, br *bridge.Bridge, targets []string, probe time.Duration)
+	// ControllerConnected, if set, reports whether bridge's controller
+	// target is connected; it is written to Controller.is_connected.
+	ControllerConnected func(bridge, target string) bool
 }
 
 // Reconciler keeps bridges and ports equal to the database.
@@ -96,6 +105,8 @@ func New(cfg Config) (*Reconciler, error) {
 	r := &Reconciler{cfg: cfg, log: cfg.Logger}
 	r.eng = newEngine(cfg.Opener, cfg.Logger, cfg.Datapath)
 	r.eng.onBridge = cfg.OnBridge
+	r.eng.onControllers = cfg.OnControllers
+	r.eng.connected = cfg.ControllerConnected
 	return r, nil
 }
 

@@ -157,6 +157,12 @@ func (e *engine) writeOps(s *schema.Schema, st *dbState, withStats bool, lookup 
 			r.set("datapath_id", sStr(pickDatapathID(b, lb, lookup)))
 			r.set("datapath_version", sStr(datapathVersion))
 			add(r)
+			for _, c := range b.Controllers {
+				up := e.connected != nil && e.connected(b.Name, c.Target)
+				cr := newRowUpdate(s, tblController, c.UUID, c.Row)
+				cr.set("is_connected", schema.NewScalar(up))
+				add(cr)
+			}
 		}
 	}
 	if st.OVSUUID != "" {

@@ -96,8 +96,21 @@ func (p *Pipeline) newCtx(k *flow.Key, learn bool) *ctx {
 	return c
 }
 
-// run translates the packet through table 0 and the action set.
+// FailOpenPriority is the priority of OVS's hidden fail-open rule
+// (FAIL_OPEN_PRIORITY), above every OpenFlow priority.
+const FailOpenPriority = 0xf0f0f0
+
+// run translates the packet through table 0 and the action set; in
+// fail-open, the hidden "actions=NORMAL" rule outranks every flow.
 func (c *ctx) run() {
+	if c.p.failOpen.Load() {
+		c.tr.hiddenRule(0, FailOpenPriority)
+		if !c.noRecv {
+			c.tr.actionText("NORMAL")
+			c.normal()
+		}
+		return
+	}
 	c.lookupTable(0)
 	if c.fail == FailNone && len(c.actionSet) > 0 {
 		c.runActionSet()

@@ -47,6 +47,10 @@
 // skipping output"; no-flood takes the port out of FLOOD and NORMAL
 // flooding (not ALL).
 //
+// SetFailOpen(true) (a standalone bridge that lost its controllers)
+// makes a hidden catch-all NORMAL rule of priority FailOpenPriority
+// decide every packet, traced as OVS's fail-open rule.
+//
 // # PACKET_OUT
 //
 // TranslatePacketOut runs a PACKET_OUT's actions (not a table lookup) on

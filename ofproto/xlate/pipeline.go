@@ -64,6 +64,7 @@ type Pipeline struct {
 	onRemoved   func([]tables.Removed)
 
 	revalidating atomic.Bool
+	failOpen     atomic.Bool
 	ctrl         controllerTable
 
 	upcalls, revalidated, pulls, expired atomic.Uint64
@@ -111,6 +112,15 @@ func (p *Pipeline) MACTable() *maclearn.Table { return p.mac }
 
 // SetDatapath sets the datapath whose stats Tick pulls.
 func (p *Pipeline) SetDatapath(dp *datapath.Datapath) { p.dp.Store(dp) }
+
+// SetFailOpen turns fail-open on or off (the caller revalidates): while
+// on, a hidden catch-all NORMAL rule above every OpenFlow priority
+// decides every packet, as OVS's fail-open.c does for a standalone bridge
+// whose controllers have been unreachable long enough.
+func (p *Pipeline) SetFailOpen(on bool) { p.failOpen.Store(on) }
+
+// FailOpen reports whether fail-open is on.
+func (p *Pipeline) FailOpen() bool { return p.failOpen.Load() }
 
 // SetForwardBPDU applies other_config:forward-bpdu (the caller revalidates).
 func (p *Pipeline) SetForwardBPDU(on bool) { p.forwardBPDU.Store(on) }

@@ -89,6 +89,19 @@ func (t *trace) table(id uint8, r *tables.Rule) {
 	}
 }
 
+// hiddenRule reports a lookup in table id that hit a hidden catch-all
+// rule of priority prio (fail-open), as xlate_report_table.
+func (t *trace) hiddenRule(id uint8, prio int) {
+	if t == nil {
+		return
+	}
+	n := t.add(nodeTable, fmt.Sprintf("%2d. priority %d", id, prio))
+	t.list = &n.subs
+	if t.top == nil {
+		t.top = &n.subs
+	}
+}
+
 // actionSetNode starts "--. Executing action set:" at the end of the
 // first table's node, as xlate_action_set.
 func (t *trace) actionSetNode() {
