@@ -9,6 +9,10 @@ import (
 	"govs/ofproto/normal"
 )
 
+// noneBundle is the input port NORMAL sees for in_port NONE (OVS's
+// ofpp_none_bundle): a trunk carrying every VLAN.
+var noneBundle = normal.PortConfig{OFPort: flow.PortNo(flowtable.PortNone), Name: "OFPP_NONE", Tag: normal.NoTag, VLANMode: normal.Trunk}
+
 // normal is the NORMAL action: normal.Decide on the working flow (MAC
 // learning unless revalidating or tracing), its mask, then one output
 // per decided port with that port's VLAN stack (the working flow's tags
@@ -16,9 +20,15 @@ import (
 func (c *ctx) normal() {
 	ps := c.ports
 	in := ps.cfg(flow.PortNo(c.st.InPort))
+	learn := c.learn
+	if c.st.InPort == flowtable.PortNone {
+		// OVS's ofpp_none_bundle: what a controller sends from OFPP_NONE
+		// is a trunk for every VLAN and is never learned.
+		in, learn = &noneBundle, false
+	}
 	buf := make([]normal.Output, 0, len(ps.cfgs))
-	opt := normal.Options{Learn: c.learn, ForwardBPDU: c.p.forwardBPDU.Load()}
-	if in == nil && c.st.InPort != flowtable.PortNone {
+	opt := normal.Options{Learn: learn, ForwardBPDU: c.p.forwardBPDU.Load()}
+	if in == nil {
 		c.tr.errorf("received packet on unknown port %d", c.st.InPort)
 	}
 	d := normal.Decide(in, &c.work, c.p.mac, ps.cfgs, opt, buf)

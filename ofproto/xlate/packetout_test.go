@@ -50,6 +50,7 @@ func TestTranslatePacketOut(t *testing.T) {
 			actions: "output:TABLE", want: "3"},
 		{name: "table miss drops", flows: []string{"in_port=1,actions=output:2"}, in: 3, actions: "output:TABLE", want: "drop"},
 		{name: "drop", in: 1, actions: "drop", want: "drop"},
+		{name: "NORMAL from NONE floods everywhere (ofpp_none_bundle)", in: flowtable.PortNone, actions: "NORMAL", want: "1,2,3,65534"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
