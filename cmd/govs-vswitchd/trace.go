@@ -24,61 +24,77 @@ const traceUsage = "{[dp_name] odp_flow | bridge br_flow} [OPTIONS...] [-generat
 // nothing is sent. Datapath (ODP) flows and the --ct-next/--l7 options
 // are refused naming them.
 func (d *daemon) ofprotoTrace(args []string) (string, error) {
-	generate := false
+	ta, err := parseTraceArgs(args)
+	if err != nil {
+		return "", err
+	}
+	br := d.rec.Bridge(ta.bridge)
+	if br == nil {
+		return "", fmt.Errorf("%s: unknown bridge", ta.bridge)
+	}
+	op, ok := br.Pipeline().(*reconcile.OFPipeline)
+	if !ok {
+		return "", fmt.Errorf("%s: bridge has no OpenFlow pipeline", ta.bridge)
+	}
+	k, err := traceKey(br.Ports(), ta.flow, ta.packet)
+	if err != nil {
+		return "", err
+	}
+	return op.TraceWith(&k, nil, ta.generate || ta.packet != nil), nil
+}
+
+// traceArgs are ofproto/trace's parsed arguments.
+type traceArgs struct {
+	bridge, flow string
+	packet       []byte
+	generate     bool
+}
+
+// parseTraceArgs splits ofproto/trace's arguments as OVS's
+// parse_flow_and_packet, with its messages.
+func parseTraceArgs(args []string) (traceArgs, error) {
+	var ta traceArgs
 	var pos []string
 	for _, a := range args {
 		switch {
 		case a == "-generate" || a == "--generate":
-			generate = true
+			ta.generate = true
 		case strings.HasPrefix(a, "--"):
-			return "", fmt.Errorf("ofproto/trace option %s is not supported by govs", a)
+			return ta, fmt.Errorf("ofproto/trace option %s is not supported by govs", a)
 		default:
 			pos = append(pos, a)
 		}
 	}
 	if len(pos) > 3 {
-		return "", errors.New("too many arguments")
+		return ta, errors.New("too many arguments")
 	}
-	var packet []byte
 	if len(pos) == 3 {
-		if generate {
-			return "", errors.New("Syntax error")
+		if ta.generate {
+			return ta, errors.New("Syntax error")
 		}
 		pkt, err := hex.DecodeString(pos[2])
 		if err != nil || len(pkt) == 0 {
-			return "", errors.New("Trailing garbage in packet data")
+			return ta, errors.New("Trailing garbage in packet data")
 		}
-		packet, pos = pkt, pos[:2]
+		ta.packet, pos = pkt, pos[:2]
 	}
-	switch {
-	case len(pos) == 0:
-		return "", errors.New("Syntax error")
-	case len(pos) == 1:
-		return "", fmt.Errorf("syntax error at %s (or the bridge name was omitted)", pos[0])
+	switch len(pos) {
+	case 0:
+		return ta, errors.New("Syntax error")
+	case 1:
+		return ta, fmt.Errorf("syntax error at %s (or the bridge name was omitted)", pos[0])
 	}
-	br := d.rec.Bridge(pos[0])
-	if br == nil {
-		return "", fmt.Errorf("%s: unknown bridge", pos[0])
-	}
-	op, ok := br.Pipeline().(*reconcile.OFPipeline)
-	if !ok {
-		return "", fmt.Errorf("%s: bridge has no OpenFlow pipeline", pos[0])
-	}
-	k, err := traceKey(br, pos[1], packet)
-	if err != nil {
-		return "", err
-	}
-	return op.TraceWith(&k, nil, generate || packet != nil), nil
+	ta.bridge, ta.flow = pos[0], pos[1]
+	return ta, nil
 }
 
 // traceKey builds the flow ofproto/trace translates: the OpenFlow flow s
 // (unspecified fields zero, in_port ANY when absent), or the headers of
 // packet with s's in_port.
-func traceKey(br *bridge.Bridge, s string, packet []byte) (flow.Key, error) {
+func traceKey(infos []bridge.PortInfo, s string, packet []byte) (flow.Key, error) {
 	if strings.Contains(s, "(") && !strings.Contains(s, "=") {
 		return flow.Key{}, fmt.Errorf("%s: datapath flow syntax is not supported by govs's ofproto/trace; give a bridge and an OpenFlow flow", s)
 	}
-	infos := br.Ports()
 	pm := &flowtable.PortMap{Number: func(name string) (flowtable.PortNo, bool) {
 		for _, in := range infos {
 			if in.Name == name {
