@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"time"
 )
 
 // ctrlTarget is one configured controller (a Bridge.controller row):
 // an active target's dial loop, or a passive target's listener.
 type ctrlTarget struct {
-	t    Target
+	t Target
+	// key is the SetControllers key (t.String()), given to the target's
+	// connections; "" for Connect's targets.
+	key  string
 	stop chan struct{} // closed when the target is removed
 	ln   net.Listener  // passive only
 	// since is when the target was added or its last connection ended
@@ -68,7 +72,7 @@ func (s *Server) SetControllers(targets []string) error {
 	for _, c := range drop {
 		c.close()
 	}
-	slices.SortFunc(add, func(a, b Target) int { return cmpString(a.String(), b.String()) })
+	slices.SortFunc(add, func(a, b Target) int { return strings.Compare(a.String(), b.String()) })
 	for _, t := range add {
 		if err := s.addController(t); err != nil {
 			errs = append(errs, err)
@@ -77,19 +81,9 @@ func (s *Server) SetControllers(targets []string) error {
 	return errors.Join(errs...)
 }
 
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // addController starts one controller target.
 func (s *Server) addController(t Target) error {
-	ct := &ctrlTarget{t: t, stop: make(chan struct{}), since: time.Now()}
+	ct := &ctrlTarget{t: t, key: t.String(), stop: make(chan struct{}), since: time.Now()}
 	if t.Passive {
 		ln, err := s.listen(t)
 		if err != nil {
@@ -129,7 +123,7 @@ func (s *Server) acceptFor(ct *ctrlTarget) {
 			}
 			return
 		}
-		c := s.newConnFor(nc, KindController, ct.t.String())
+		c := s.newConnFor(nc, KindController, ct.key)
 		if c == nil {
 			return
 		}
@@ -142,7 +136,8 @@ func (s *Server) acceptFor(ct *ctrlTarget) {
 }
 
 // dialFor keeps an active controller target connected (OVS rconn: 1 s
-// backoff doubling to 8 s) until it is removed or the server closes.
+// backoff doubling to 8 s) until it is removed or the server closes
+// (Connect and SetControllers).
 func (s *Server) dialFor(ct *ctrlTarget, stop chan struct{}) {
 	defer s.wg.Done()
 	backoff := minBackoff
@@ -151,7 +146,7 @@ func (s *Server) dialFor(ct *ctrlTarget, stop chan struct{}) {
 		nc, err := d.Dial(ct.t.Network, ct.t.Address)
 		if err == nil {
 			backoff = minBackoff
-			c := s.newConnFor(nc, KindController, ct.t.String())
+			c := s.newConnFor(nc, KindController, ct.key)
 			if c == nil {
 				return
 			}
@@ -199,7 +194,7 @@ func (s *Server) Controllers() []ControllerStatus {
 	for key := range s.mu.ctrl {
 		out = append(out, ControllerStatus{Target: key, Connected: s.connectedLocked(key)})
 	}
-	slices.SortFunc(out, func(a, b ControllerStatus) int { return cmpString(a.Target, b.Target) })
+	slices.SortFunc(out, func(a, b ControllerStatus) int { return strings.Compare(a.Target, b.Target) })
 	return out
 }
 

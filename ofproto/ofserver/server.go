@@ -214,33 +214,9 @@ func (s *Server) Connect(target string) error {
 	}
 	s.mu.active[t.String()] = struct{}{}
 	s.wg.Add(1)
-	go s.dialLoop(t, s.mu.stop)
+	// Not a SetControllers target: it is never removed (key "").
+	go s.dialFor(&ctrlTarget{t: t, stop: make(chan struct{}), since: time.Now()}, s.mu.stop)
 	return nil
-}
-
-func (s *Server) dialLoop(t Target, stop chan struct{}) {
-	defer s.wg.Done()
-	backoff := minBackoff
-	for {
-		d := net.Dialer{Timeout: dialTimeout}
-		nc, err := d.Dial(t.Network, t.Address)
-		if err == nil {
-			backoff = minBackoff
-			c := s.newConn(nc, KindController)
-			if c == nil {
-				return
-			}
-			c.serve()
-		} else {
-			s.log.Info("controller connection failed", "target", t.String(), "err", err)
-		}
-		select {
-		case <-stop:
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, maxBackoff)
-	}
 }
 
 // ServeConn serves an already established connection (tests, custom
