@@ -1,10 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -240,9 +244,9 @@ func (d *daemon) portMod(br *bridge.Bridge, m *ofserver.PortMod) error {
 	return err
 }
 
-// describePort fills in a port's hardware address and link state from
-// the kernel device of the same name (a device that is gone reports a
-// zero address and link down).
+// describePort fills in a port's hardware address, link state and
+// current speed from the kernel device of the same name (a device that
+// is gone reports a zero address and link down).
 func describePort(info bridge.PortInfo, d *ofserver.PortDesc) {
 	ifc, err := net.InterfaceByName(info.Name)
 	if err != nil {
@@ -250,6 +254,7 @@ func describePort(info bridge.PortInfo, d *ofserver.PortDesc) {
 		return
 	}
 	copy(d.HWAddr[:], ifc.HardwareAddr)
+	d.Curr, d.CurrSpeed = linkFeatures(info.Name)
 	switch {
 	case ifc.Flags&net.FlagUp == 0:
 		d.Config |= ofp.PortConfigPortDown
@@ -259,4 +264,54 @@ func describePort(info bridge.PortInfo, d *ofserver.PortDesc) {
 	default:
 		d.State = ofp.PortStateLive
 	}
+}
+
+// Kernel link speeds (Mb/s, as /sys/class/net/DEV/speed reports them) and
+// their OpenFlow feature bits, as OVS's netdev_linux_read_features.
+var linkSpeeds = []struct {
+	mbps   int
+	hd, fd uint32
+}{
+	{10, ofp.PortFeature10MBHD, ofp.PortFeature10MBFD},
+	{100, ofp.PortFeature100MBHD, ofp.PortFeature100MBFD},
+	{1000, ofp.PortFeature1GBHD, ofp.PortFeature1GBFD},
+	{10000, ofp.PortFeature10GBFD, ofp.PortFeature10GBFD},
+	{40000, ofp.PortFeature40GBFD, ofp.PortFeature40GBFD},
+	{100000, ofp.PortFeature100GBFD, ofp.PortFeature100GBFD},
+	{1000000, ofp.PortFeature1TBFD, ofp.PortFeature1TBFD},
+}
+
+// kbpsPerMbps converts Mb/s to the kb/s of ofp_port.curr_speed.
+const kbpsPerMbps = 1000
+
+// linkFeatures returns a device's current-speed feature bits and speed in
+// kb/s from sysfs (0, 0 when the kernel does not know, e.g. a device
+// that is down). Virtual devices (no /sys/class/net/DEV/device: veth,
+// tun) report a twisted-pair port to ethtool, so they are COPPER, as OVS
+// shows them; the medium of physical NICs is not read.
+func linkFeatures(name string) (uint32, uint32) {
+	dir := filepath.Join("/sys/class/net", name)
+	b, err := os.ReadFile(filepath.Join(dir, "speed"))
+	if err != nil {
+		return 0, 0
+	}
+	mbps, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || mbps <= 0 {
+		return 0, 0
+	}
+	duplex, _ := os.ReadFile(filepath.Join(dir, "duplex"))
+	full := strings.TrimSpace(string(duplex)) == "full"
+	f := uint32(ofp.PortFeatureOther)
+	for _, ls := range linkSpeeds {
+		if ls.mbps == mbps {
+			f = ls.hd
+			if full {
+				f = ls.fd
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "device")); errors.Is(err, os.ErrNotExist) {
+		f |= ofp.PortFeatureCopper
+	}
+	return f, uint32(mbps) * kbpsPerMbps
 }

@@ -348,6 +348,24 @@ func TestShowDatapathID(t *testing.T) {
 			t.Fatalf("%s -O OpenFlow13 show:\n%s", bin, so)
 		}
 	}
+	// A veth port shows OVS's feature and speed lines (netdev-linux:
+	// 10000 Mb/s full duplex, twisted pair).
+	h, c := uniq("dph"), uniq("dpc")
+	vethPair(t, h, c)
+	mustRun(t, "ip", "link", "set", h, "up")
+	mustRun(t, "ip", "link", "set", c, "up")
+	vsctl(t, d.sock(), "add-port", br, h, "--", "set", "interface", h, "ofport_request=1")
+	ifc, err := net.InterfaceByName(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []struct{ opt, state string }{{"OpenFlow10", "0"}, {"OpenFlow13", "LIVE"}} {
+		want := " 1(" + h + "): addr:" + ifc.HardwareAddr.String() + "\n     config:     0\n     state:      " + v.state +
+			"\n     current:    10GB-FD COPPER\n     speed: 10000 Mbps now, 0 Mbps max"
+		if got := portLines(mustRun(t, "ovs-ofctl", "-O", v.opt, "show", target), "1"); got != want {
+			t.Fatalf("%s show, port 1:\n%s\nwant (as OVS 3.1 shows a veth):\n%s", v.opt, got, want)
+		}
+	}
 	vsctl(t, d.sock(), "set", "bridge", br, "other_config:datapath-id=00000000000000ab")
 	d.waitFor("dpid from other_config:datapath-id", frameTimeout, func() bool {
 		return strings.HasPrefix(show(), "OFPT_FEATURES_REPLY (xid=0x2): dpid:00000000000000ab\n")

@@ -48,6 +48,40 @@ const (
 	PortConfigNoPacketIn = 1 << 6
 )
 
+// Port feature bits (OFPPF_*) as OpenFlow 1.1+ numbers them; OpenFlow
+// 1.0 has no 40GB/100GB/1TB/OTHER and numbers the medium and pause bits
+// from 1<<7 (Features10 converts).
+const (
+	PortFeature10MBHD    = 1 << 0
+	PortFeature10MBFD    = 1 << 1
+	PortFeature100MBHD   = 1 << 2
+	PortFeature100MBFD   = 1 << 3
+	PortFeature1GBHD     = 1 << 4
+	PortFeature1GBFD     = 1 << 5
+	PortFeature10GBFD    = 1 << 6
+	PortFeature40GBFD    = 1 << 7
+	PortFeature100GBFD   = 1 << 8
+	PortFeature1TBFD     = 1 << 9
+	PortFeatureOther     = 1 << 10
+	PortFeatureCopper    = 1 << 11
+	PortFeatureFiber     = 1 << 12
+	PortFeatureAutoneg   = 1 << 13
+	PortFeaturePause     = 1 << 14
+	PortFeaturePauseAsym = 1 << 15
+
+	// features10Shift moves COPPER..PAUSE_ASYM to their 1.0 positions.
+	features10Shift = 4
+	features10Speed = 1<<7 - 1 // 10MB_HD..10GB_FD, the same in 1.0
+)
+
+// Features10 converts OpenFlow 1.1+ feature bits to OpenFlow 1.0's (as
+// OVS's netdev_port_features_to_ofp10): the 40GB, 100GB, 1TB and OTHER
+// speeds have no 1.0 bit.
+func Features10(f uint32) uint32 {
+	const media = PortFeatureCopper | PortFeatureFiber | PortFeatureAutoneg | PortFeaturePause | PortFeaturePauseAsym
+	return f&features10Speed | f&media>>features10Shift
+}
+
 // Port state bits.
 const (
 	PortStateLinkDown = 1 << 0

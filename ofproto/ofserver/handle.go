@@ -144,11 +144,14 @@ func (c *conn) dispatch(m ofp.Message, raw []byte) error {
 	return errBadType
 }
 
-// maskPort returns p with only the config/state bits version v carries.
+// maskPort returns p with only the config/state bits version v carries
+// and its feature bits in v's numbering.
 func maskPort(p PortDesc, v uint8) PortDesc {
 	if v == ofp.Version10 {
 		p.Config &= portConfig10
 		p.State &= portState10
+		p.Curr, p.Advertised = ofp.Features10(p.Curr), ofp.Features10(p.Advertised)
+		p.Supported, p.Peer = ofp.Features10(p.Supported), ofp.Features10(p.Peer)
 	} else {
 		p.Config &= portConfig11
 		p.State &= portState11

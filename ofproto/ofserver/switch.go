@@ -14,7 +14,9 @@ import (
 // (ofp.PortConfig*, NO_FLOOD included); State uses LINK_DOWN plus the 1.1+
 // BLOCKED and LIVE bits (ofp.PortState*): as OVS, report LIVE for a port
 // that is up and LINK_DOWN for one that is down. The server masks the bits
-// a version cannot carry. CurrSpeed/MaxSpeed (kbps) are sent in 1.3 only.
+// a version cannot carry. Curr, Advertised, Supported and Peer use the
+// OpenFlow 1.1+ feature bits (ofp.PortFeature*), converted for 1.0 by the
+// server. CurrSpeed/MaxSpeed (kbps) are sent in 1.3 only.
 type PortDesc = ofp.PhyPort
 
 // PortStats are one port's counters; Duration is how long the port has
