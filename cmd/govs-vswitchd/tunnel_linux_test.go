@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -163,6 +164,20 @@ func TestTunnelTwoHosts(t *testing.T) {
 			show, _ := vsctl(t, l.d[0].sock(), "show")
 			if !strings.Contains(show, "type: "+tc.typ) || !strings.Contains(show, `options: {key="1", remote_ip="10.1.1.42"}`) {
 				t.Fatalf("ovs-vsctl show:\n%s", show)
+			}
+
+			// Oversize: a 1500-byte inner packet with DF does not fit the
+			// 1500-byte underlay once encapsulated; it is dropped, counted
+			// and logged, never truncated or fragmented.
+			if _, _, code := run(t, "ip", "netns", "exec", l.ep[0], "ping", "-c", "1", "-W", "1", "-M", "do", "-s", "1472", "192.168.1.20"); code == 0 {
+				t.Fatal("an encapsulated packet over the underlay MTU got through")
+			}
+			l.d[0].waitFor("oversize log", 5*time.Second, func() bool {
+				b, _ := os.ReadFile(l.d[0].log)
+				return strings.Contains(string(b), "tunnel packet larger than the underlay MTU dropped")
+			})
+			if !pingReach(a, "192.168.1.20", reachTimeout) {
+				t.Fatal("no connectivity after an oversize packet")
 			}
 
 			// Key isolation: B moves to key 2, A stays on key 1.
