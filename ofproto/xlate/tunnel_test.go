@@ -50,7 +50,9 @@ func newTunnelHost(t *testing.T, local, remote string, typ tunnel.Type, opts map
 			h.ul = m
 			return m, err
 		},
-		Route: func(uint32) (uint32, error) { return uint32(src[0])<<24 | uint32(src[1])<<16 | uint32(src[2])<<8 | uint32(src[3]), nil }})
+		Route: func(uint32) (uint32, error) {
+			return uint32(src[0])<<24 | uint32(src[1])<<16 | uint32(src[2])<<8 | uint32(src[3]), nil
+		}})
 	t.Cleanup(h.tbl.Close)
 	br.Datapath().SetTunnelHook(h.tbl)
 	h.p.SetTunnels(h.tbl)
