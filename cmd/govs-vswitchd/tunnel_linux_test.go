@@ -171,6 +171,10 @@ func TestTunnelTwoHosts(t *testing.T) {
 			if !strings.Contains(flows, "tnl_push(tnl_port(2),header(size=50,type=") || !strings.Contains(flows, "tnl_pop(") {
 				t.Fatalf("dpctl/dump-flows lacks tnl_push/tnl_pop:\n%s", flows)
 			}
+			ports := mustRun(t, "ovs-ofctl", "dump-ports", "unix:"+l.d[0].rundir+"/br-int.mgmt", "t0")
+			if !strings.Contains(ports, "port  2: rx pkts=") || strings.Contains(ports, "rx pkts=0,") || strings.Contains(ports, "tx pkts=0,") {
+				t.Fatalf("tunnel port counters:\n%s", ports)
+			}
 			show, _ := vsctl(t, l.d[0].sock(), "show")
 			if !strings.Contains(show, "type: "+tc.typ) || !strings.Contains(show, `options: {key="1", remote_ip="10.1.1.42"}`) {
 				t.Fatalf("ovs-vsctl show:\n%s", show)

@@ -76,7 +76,7 @@ func newTunnelHost(t *testing.T, local, remote string, typ tunnel.Type, opts map
 	}
 	info := port(t, 2, "t0", 0)
 	info.Type = typ.String()
-	if err := br.AddPort(info, tunnel.NewPort("t0")); err != nil {
+	if err := br.AddPort(info, tunnel.NewPort("t0", func() ports.Stats { return h.tbl.PortStats(2) })); err != nil {
 		t.Fatal(err)
 	}
 	ti, _ := h.tbl.Tunnel(2)
@@ -140,6 +140,10 @@ func TestTunnelBetweenBridges(t *testing.T) {
 			}
 			if st := a.tbl.Stats(); st.Encap != 1 || st.Decap != 1 {
 				t.Fatalf("A's tunnel counters %+v", st)
+			}
+			if ps, _ := a.br.Port(2); ps.Stats().TxPackets != 1 || ps.Stats().RxPackets != 1 ||
+				ps.Stats().TxBytes != uint64(len(req)) {
+				t.Fatalf("t0 stats %+v", ps.Stats())
 			}
 		})
 	}
