@@ -464,3 +464,24 @@ func (t *Table) Stats() Counters {
 	}
 	return c
 }
+
+// Listening is one underlay port as tnl/ports/show lists it.
+type Listening struct {
+	Name    string
+	Port    flow.PortNo // hidden datapath port number
+	Type    Type
+	DstPort uint16
+	Refs    int // tunnel ports using it
+}
+
+// ListeningPorts returns the underlay ports, sorted by name.
+func (t *Table) ListeningPorts() []Listening {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Listening
+	for k, u := range t.mu.underlays {
+		out = append(out, Listening{Name: k.t.SysName(k.port), Port: u.no, Type: k.t, DstPort: k.port, Refs: u.refs})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -45,7 +45,8 @@
 //
 // exit, version, list-commands, vlog/set, vlog/list, vlog/reopen,
 // ofproto/list, dpctl/dump-flows [--names] [dp], dpif-netdev/pmd-stats-show
-// [dp], fdb/show BR, fdb/flush [BR], bridge/dump-flows BR. A dp argument
+// [dp], fdb/show BR, fdb/flush [BR], bridge/dump-flows BR, tnl/ports/show
+// [-v] (the hidden underlay ports of tunnel ports). A dp argument
 // is a bridge name ("netdev@BR" too); "ovs-netdev" or none means all
 // bridges (govs has one datapath per bridge where OVS shares one).
 //

@@ -175,6 +175,10 @@ func TestTunnelTwoHosts(t *testing.T) {
 			if !strings.Contains(ports, "port  2: rx pkts=") || strings.Contains(ports, "rx pkts=0,") || strings.Contains(ports, "tx pkts=0,") {
 				t.Fatalf("tunnel port counters:\n%s", ports)
 			}
+			lp := mustRun(t, "ovs-appctl", "-t", l.d[0].ctlPath(), "tnl/ports/show")
+			if want := "Listening ports:\n" + map[string]string{"geneve": "genev_sys_6081", "vxlan": "vxlan_sys_4789"}[tc.typ] + " (65296) ref_cnt=1\n"; lp != want {
+				t.Fatalf("tnl/ports/show:\n%s\nwant\n%s", lp, want)
+			}
 			show, _ := vsctl(t, l.d[0].sock(), "show")
 			if !strings.Contains(show, "type: "+tc.typ) || !strings.Contains(show, `options: {key="1", remote_ip="10.1.1.42"}`) {
 				t.Fatalf("ovs-vsctl show:\n%s", show)
