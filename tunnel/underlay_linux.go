@@ -91,7 +91,12 @@ func OpenUnderlay(t Type, dstPort uint16, log *slog.Logger) (*UnderlayPort, erro
 		log = slog.Default()
 	}
 	p := &UnderlayPort{name: t.SysName(dstPort), typ: t, dstPort: dstPort, log: log}
-	rx, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
+	// Both sockets are created blocking and made non-blocking only after
+	// os.NewFile: a descriptor that is non-blocking when wrapped would be
+	// registered with the Go runtime's edge-triggered netpoller, whose
+	// threads would then wake for every datagram for nothing (Read and
+	// Write never wait there; the datapath's poll loop has its own epoll).
+	rx, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, unix.IPPROTO_UDP)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +111,7 @@ func OpenUnderlay(t Type, dstPort uint16, log *slog.Logger) (*UnderlayPort, erro
 		unix.Close(rx)
 		return nil, err
 	}
-	tx, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, unix.IPPROTO_RAW)
+	tx, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.IPPROTO_RAW)
 	if err != nil {
 		unix.Close(rx)
 		return nil, err
@@ -115,8 +120,13 @@ func OpenUnderlay(t Type, dstPort uint16, log *slog.Logger) (*UnderlayPort, erro
 	p.rxFD = rx
 	p.rxFile = os.NewFile(uintptr(rx), "underlay-rx:"+p.name)
 	p.txFile = os.NewFile(uintptr(tx), "underlay-tx:"+p.name)
-	if p.rxRC, err = p.rxFile.SyscallConn(); err == nil {
-		p.txRC, err = p.txFile.SyscallConn()
+	if err = unix.SetNonblock(rx, true); err == nil {
+		err = unix.SetNonblock(tx, true)
+	}
+	if err == nil {
+		if p.rxRC, err = p.rxFile.SyscallConn(); err == nil {
+			p.txRC, err = p.txFile.SyscallConn()
+		}
 	}
 	if err != nil {
 		p.rxFile.Close()

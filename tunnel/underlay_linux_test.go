@@ -2,12 +2,14 @@ package tunnel
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -123,6 +125,18 @@ func TestUnderlayPort(t *testing.T) {
 		if err != nil || !bytes.Equal(buf[:m], p.Frame()[OuterLen:]) || from.Port < srcPortMin {
 			t.Errorf("peer got %d bytes from %v: %v", m, from, err)
 			return
+		}
+
+		// Non-blocking, but not in the Go netpoller (os.File refuses
+		// deadlines exactly on descriptors it does not poll).
+		if fl, err := unix.FcntlInt(uintptr(up.PollFD()), unix.F_GETFL, 0); err != nil || fl&unix.O_NONBLOCK == 0 {
+			t.Errorf("F_GETFL = %#x, %v; want O_NONBLOCK", fl, err)
+		}
+		if err := up.rxFile.SetReadDeadline(time.Now()); !errors.Is(err, os.ErrNoDeadline) {
+			t.Errorf("rx socket in the netpoller: %v", err)
+		}
+		if err := up.txFile.SetWriteDeadline(time.Now()); !errors.Is(err, os.ErrNoDeadline) {
+			t.Errorf("tx socket in the netpoller: %v", err)
 		}
 
 		// Allocations per batch on both paths.
