@@ -12,6 +12,7 @@ import (
 	"govs/ofproto/bridge"
 	"govs/ofproto/maclearn"
 	"govs/ofproto/unixctl"
+	"govs/tunnel"
 )
 
 // Errors worded as OVS's replies.
@@ -60,6 +61,7 @@ func (d *daemon) registerCommands(s *unixctl.Server) {
 	s.Register("dpctl/dump-flows", "[-m] [--names] [dp]", 0, unixctl.Unlimited, d.dumpFlows)
 	s.Register("dpif-netdev/pmd-stats-show", "[-pmd core] [dp]", 0, unixctl.Unlimited, d.pmdStats)
 	s.Register("fdb/show", "bridge", 1, 1, d.fdbShow)
+	s.Register("tnl/ports/show", "[-v]", 0, 1, d.tnlPortsShow)
 	s.Register("fdb/flush", "[bridge]", 0, 1, d.fdbFlush)
 	s.Register("ofproto/trace", traceUsage, 1, unixctl.Unlimited, d.ofprotoTrace)
 	s.Register("bridge/dump-flows", "[--offload-stats] bridge", 1, 2, d.bridgeDumpFlows)
@@ -225,6 +227,37 @@ func (d *daemon) bridgeDumpFlows(args []string) (string, error) {
 	for _, hidden := range []string{"priority=2,recirc_id=0,actions=drop", "priority=0,reg0=0x1,actions=controller(reason=)",
 		"priority=0,reg0=0x2,actions=drop", "priority=0,reg0=0x3,actions=drop"} {
 		fmt.Fprintf(&b, "table_id=254, duration=%ds, n_packets=0, n_bytes=0, %s\n", dur, hidden)
+	}
+	return b.String(), nil
+}
+
+// tunnelTabler is a pipeline with a tunnel table (reconcile.OFPipeline).
+type tunnelTabler interface{ Tunnels() *tunnel.Table }
+
+// tnlPortsShow is tnl/ports/show: the underlay ports tunnel ports listen
+// on, as OVS ("NAME (DP_PORT) ref_cnt=N"). govs's underlay sockets listen
+// on every local IPv4 address, so -v shows one entry per port without a
+// destination address or MAC.
+func (d *daemon) tnlPortsShow(args []string) (string, error) {
+	verbose := len(args) == 1 && args[0] == "-v"
+	if len(args) == 1 && !verbose {
+		return "", fmt.Errorf("unknown option %q", args[0])
+	}
+	var b strings.Builder
+	b.WriteString("Listening ports:\n")
+	brs, _ := d.selectBridges("")
+	for _, br := range brs {
+		tt, ok := br.Pipeline().(tunnelTabler)
+		if !ok || tt.Tunnels() == nil {
+			continue
+		}
+		for _, l := range tt.Tunnels().ListeningPorts() {
+			if verbose {
+				fmt.Fprintf(&b, "%s (%d) : eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=%d)\n", l.Name, l.Port, l.DstPort)
+			} else {
+				fmt.Fprintf(&b, "%s (%d) ref_cnt=%d\n", l.Name, l.Port, l.Refs)
+			}
+		}
 	}
 	return b.String(), nil
 }

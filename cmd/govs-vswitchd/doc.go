@@ -59,7 +59,8 @@
 // BR FLOW [-generate|PACKET] (OVS's syntax, messages and text: the flow in
 // ovs-ofctl syntax with port names, exact fields only; -generate or a hex
 // packet lets NORMAL learn; datapath-flow syntax and the --ct-next/--l7
-// options are refused naming them). A dp argument
+// options are refused naming them), tnl/ports/show [-v] (the hidden
+// underlay ports of tunnel ports). A dp argument
 // is a bridge name ("netdev@BR" too); "ovs-netdev" or none means all
 // bridges (govs has one datapath per bridge where OVS shares one).
 //

@@ -14,6 +14,7 @@ import (
 	"govs/ovsdb/schema"
 	"govs/ports"
 	"govs/ports/patch"
+	"govs/tunnel"
 )
 
 // liveIface is an interface attached to a live bridge.
@@ -25,6 +26,7 @@ type liveIface struct {
 	ofport   flow.PortNo
 	port     ports.Port
 	portName string
+	tnlOpts  string // tunnel only: the options it was built with
 }
 
 // liveBridge is a bridge the reconciler created.
@@ -34,6 +36,7 @@ type liveBridge struct {
 	br     *bridge.Bridge
 	ifaces map[string]*liveIface // by interface name
 	last   flow.PortNo           // last allocated ofport
+	tnl    *tunnel.Table         // tunnel ports and their underlay ports
 	// ctrls and probe are the controller targets and probe interval last
 	// given to onControllers.
 	ctrls []string
@@ -134,6 +137,7 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 			}
 			e.notify(name, lb.br, false)
 			_ = lb.br.Close()
+			lb.tnl.Close()
 			continue
 		}
 		for iname, li := range lb.ifaces {
@@ -157,8 +161,11 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 				}
 				continue
 			}
-			br.SetPipeline(NewOFPipeline(br))
-			lb = &liveBridge{uuid: b.UUID, name: b.Name, br: br, ifaces: map[string]*liveIface{}}
+			tnl := e.newTunnelTable(b.Name, br)
+			pipe := NewOFPipeline(br)
+			pipe.SetTunnels(tnl)
+			br.SetPipeline(pipe)
+			lb = &liveBridge{uuid: b.UUID, name: b.Name, br: br, ifaces: map[string]*liveIface{}, tnl: tnl}
 			unlock := lock()
 			e.bridges[b.Name] = lb
 			unlock()
@@ -193,6 +200,9 @@ func (e *engine) changed(li *liveIface, w wantIface) bool {
 	if li.typ == TypePatch && w.iface.Options["peer"] != li.peer {
 		return true
 	}
+	if tunnel.IsTunnelType(li.typ) && optionsKey(w.iface.Options) != li.tnlOpts {
+		return true
+	}
 	if w.iface.BondError {
 		return true
 	}
@@ -207,6 +217,11 @@ func (e *engine) changed(li *liveIface, w wantIface) bool {
 func (e *engine) removeIface(lb *liveBridge, li *liveIface) {
 	e.log.Info("deleted interface", "bridge", lb.name, "interface", li.name, "ofport", li.ofport)
 	delete(lb.ifaces, li.name)
+	if li.tnlOpts != "" {
+		// Unregister first: the bridge's revalidation below must no
+		// longer map decapsulated packets to this port.
+		lb.tnl.RemoveTunnel(li.ofport)
+	}
 	if err := lb.br.RemovePort(li.ofport); err != nil {
 		e.log.Warn("removing port", "bridge", lb.name, "interface", li.name, "err", err)
 	}
@@ -334,6 +349,8 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 		li.peer = ic.Options["peer"]
 	case "", TypeInternal, TypeTap:
 		port, err = e.opener.Open(ic.Name, typ)
+	case "geneve", "vxlan":
+		port, err = e.openTunnel(lb, li, ic)
 	default:
 		err = unsupportedType(ic.Name, ic.Type)
 	}
@@ -343,6 +360,9 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 	}
 	li.port = port
 	if err := lb.br.AddPort(e.portInfo(lb, li, p), port); err != nil {
+		if li.tnlOpts != "" {
+			lb.tnl.RemoveTunnel(li.ofport)
+		}
 		fail(fmt.Errorf("could not add network device %s to ofproto (%v)", ic.Name, err))
 		return
 	}
@@ -386,6 +406,7 @@ func (e *engine) closeAll(lock func() func()) {
 	for name, lb := range bs {
 		e.notify(name, lb.br, false)
 		_ = lb.br.Close()
+		lb.tnl.Close()
 	}
 	for k, p := range e.pending {
 		_ = p.Close()

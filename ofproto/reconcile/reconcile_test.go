@@ -49,15 +49,21 @@ type env struct {
 // and a reconciler on it.
 func newEnv(t *testing.T, missing ...string) *env {
 	t.Helper()
-	d := db.New(schema.Vswitch())
-	srv := server.New(d)
-	pl := NewPipeListener()
-	go func() { _ = srv.Serve(pl) }()
 	m := map[string]bool{}
 	for _, n := range missing {
 		m[n] = true
 	}
-	r, err := New(Config{Dial: pl.Dial, Opener: memOpener{m}, Logger: testLogger(t), StatsInterval: 50 * time.Millisecond, RetryInterval: 50 * time.Millisecond})
+	return newEnvOpener(t, memOpener{m})
+}
+
+// newEnvOpener is newEnv with the given Opener.
+func newEnvOpener(t *testing.T, o Opener) *env {
+	t.Helper()
+	d := db.New(schema.Vswitch())
+	srv := server.New(d)
+	pl := NewPipeListener()
+	go func() { _ = srv.Serve(pl) }()
+	r, err := New(Config{Dial: pl.Dial, Opener: o, Logger: testLogger(t), StatsInterval: 50 * time.Millisecond, RetryInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +195,8 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 		portSpec{name: "p1", port: map[string]any{"tag": 10}},
 		portSpec{name: "p2", iface: map[string]any{"ofport_request": 7}},
 		portSpec{name: "ghost"},
-		portSpec{name: "vx", iface: map[string]any{"type": "vxlan"}})
+		portSpec{name: "vx", iface: map[string]any{"type": "vxlan"}},
+		portSpec{name: "gr", iface: map[string]any{"type": "gre"}})
 	e.bumpAndWait(append(ops, e.setBridges("br0"))...)
 	if !e.r.HasLock() {
 		t.Fatal("lock not held")
@@ -209,8 +216,11 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 	if got := e.selectCol("Interface", "ghost", "error"); got != "could not open network device ghost (No such device)" {
 		t.Fatalf("ghost error %v", got)
 	}
-	if got, _ := e.selectCol("Interface", "vx", "error").(string); !strings.Contains(got, "unsupported interface type") {
+	if got, _ := e.selectCol("Interface", "vx", "error").(string); got != "vx: vxlan type requires valid 'remote_ip' argument" {
 		t.Fatalf("vxlan error %v", got)
+	}
+	if got, _ := e.selectCol("Interface", "gr", "error").(string); !strings.Contains(got, "unsupported interface type") {
+		t.Fatalf("gre error %v", got)
 	}
 	if got, _ := e.selectCol("Bridge", "br0", "datapath_version").(string); got != datapathVersion {
 		t.Fatalf("datapath_version %q", got)

@@ -103,6 +103,9 @@ const FailOpenPriority = 0xf0f0f0
 // run translates the packet through table 0 and the action set; in
 // fail-open, the hidden "actions=NORMAL" rule outranks every flow.
 func (c *ctx) run() {
+	if t := c.p.tunnels.Load(); t != nil && c.underlayInput(t) {
+		return
+	}
 	if c.p.failOpen.Load() {
 		c.tr.hiddenRule(0, FailOpenPriority)
 		if !c.noRecv {

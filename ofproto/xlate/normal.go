@@ -3,7 +3,6 @@ package xlate
 import (
 	"net"
 
-	"govs/datapath"
 	"govs/datapath/flow"
 	"govs/flowtable"
 	"govs/ofproto/normal"
@@ -58,7 +57,7 @@ func (c *ctx) normal() {
 	saved := stackOf(&c.work)
 	for i := range d.Outputs {
 		o := &d.Outputs[i]
-		if !c.mayForward(o.Port) || c.tunnelPort(o.Port) {
+		if !c.mayForward(o.Port) {
 			continue
 		}
 		for j := range o.VLANs {
@@ -70,7 +69,7 @@ func (c *ctx) normal() {
 		if c.exit {
 			return
 		}
-		c.acts = append(c.acts, datapath.Output(o.Port))
+		c.emitOutput(o.Port)
 		for j := range saved {
 			c.work.SetVLAN(j, saved[j].tpid, saved[j].tci)
 		}

@@ -275,7 +275,11 @@ func (p *Pipeline) TraceWith(k *flow.Key, portName func(flow.PortNo) string, lea
 	if len(c.acts) == 0 {
 		sb.WriteString("drop")
 	} else {
-		sb.Write(datapath.AppendActions(nil, c.acts, portName))
+		var tt datapath.TunnelHeaderTexter
+		if t := p.tunnels.Load(); t != nil {
+			tt = t
+		}
+		sb.Write(datapath.AppendActionsTunnel(nil, c.acts, portName, tt))
 	}
 	sb.WriteByte('\n')
 	if c.fail != FailNone {
