@@ -219,7 +219,8 @@ overlay() {
 			-- add-port br-int $tun -- set interface $tun type=$tunnel $opts &&
 			ok "$n: br-int with $tunnel port $tun (remote_ip=$remote key=$key)" || bad "$n: br-int and $tun"
 		vsctl "$n" get interface $tun error
-		if [ -n "$out" ] && [ "$out" != "[]" ]; then bad "$n: $tun has an error: $out"; fi ;;
+		# Nothing after this works without the tunnel: stop here.
+		if [ -n "$out" ] && [ "$out" != "[]" ]; then bad "$n: $tun has an error: $out"; exit 1; fi ;;
 	esac
 }
 
@@ -305,11 +306,15 @@ kill "$cap_pid" 2>/dev/null; wait "$cap_pid" 2>/dev/null
 printf '$ tcpdump -nn -vv -i %s udp port %s   (in %s; first packets)\n' $ul $port "$node1"
 grep -v '^tcpdump\|^listening\|packets \(captured\|received\|dropped\)' "$cap" | head -8 | sed 's/^/   /'
 proto=Geneve; [ $tunnel = vxlan ] && proto=VXLAN
-n=$(grep -c "$proto.*$key_shown" "$cap")
-if [ "$n" -gt 0 ] && ! grep -qi 'bad udp cksum\|bad cksum\|malformed\|truncated\|\[|' "$cap"; then
-	ok "underlay shows $n $proto packets with $key_shown on UDP $port, decoded without errors"
+# Both directions, each decoded by tcpdump as the tunnel protocol with the
+# VNI, and no decoding error anywhere in the capture.
+out12=$(grep -c "$u1\.[0-9]* > $u2\.$port: .*$proto.*$key_shown" "$cap")
+out21=$(grep -c "$u2\.[0-9]* > $u1\.$port: .*$proto.*$key_shown" "$cap")
+errs=$(grep -i 'bad udp cksum\|bad cksum\|malformed\|truncated\|\[|' "$cap" | head -2)
+if [ "$out12" -gt 0 ] && [ "$out21" -gt 0 ] && [ -z "$errs" ]; then
+	ok "underlay shows $proto with $key_shown on UDP $port both ways ($out12 node1->node2, $out21 node2->node1), decoded without errors"
 else
-	bad "underlay capture: $n $proto packets with $key_shown; errors: $(grep -i 'bad\|malformed\|truncated\|\[|' "$cap" | head -2)"
+	bad "underlay capture: $out12 node1->node2 and $out21 node2->node1 $proto packets with $key_shown${errs:+; errors: $errs}"
 fi
 if [ "$csum" = true ]; then
 	if grep -q "$u1\.[0-9]* > $u2\.$port: \[udp sum ok\]" "$cap"; then ok "outer UDP checksums verified by tcpdump"
