@@ -25,6 +25,19 @@ const (
 // `set(eth(src=00:00:00:00:00:01)),3` or `drop` for an empty list.
 // portName may be nil; when it returns "" the number is printed.
 func AppendActions(b []byte, acts Actions, portName func(flow.PortNo) string) []byte {
+	return AppendActionsTunnel(b, acts, portName, nil)
+}
+
+// TunnelHeaderTexter is an optional capability of a TunnelHook: the text
+// of the header a tnl_push action's data stands for, as OVS prints it
+// inside header(...).
+type TunnelHeaderTexter interface {
+	AppendTunnelHeader(b []byte, data uint64) []byte
+}
+
+// AppendActionsTunnel is AppendActions with the tnl_push headers printed
+// by tnl (nil: header(hook=0xDATA)).
+func AppendActionsTunnel(b []byte, acts Actions, portName func(flow.PortNo) string, tnl TunnelHeaderTexter) []byte {
 	if len(acts) == 0 {
 		return append(b, "drop"...)
 	}
@@ -32,7 +45,7 @@ func AppendActions(b []byte, acts Actions, portName func(flow.PortNo) string) []
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendAction(b, &acts[i], portName)
+		b = appendAction(b, &acts[i], portName, tnl)
 	}
 	return b
 }
@@ -46,7 +59,7 @@ func appendPort(b []byte, p flow.PortNo, portName func(flow.PortNo) string) []by
 	return strconv.AppendUint(b, uint64(p), 10)
 }
 
-func appendAction(b []byte, a *Action, portName func(flow.PortNo) string) []byte {
+func appendAction(b []byte, a *Action, portName func(flow.PortNo) string, tnl TunnelHeaderTexter) []byte {
 	switch a.Kind {
 	case ActOutput:
 		return appendPort(b, a.Port, portName)
@@ -100,8 +113,13 @@ func appendAction(b []byte, a *Action, portName func(flow.PortNo) string) []byte
 	case ActTunnelPush:
 		b = append(b, "tnl_push(tnl_port("...)
 		b = appendPort(b, a.TnlPort, portName)
-		b = append(b, "),header(hook=0x"...)
-		b = strconv.AppendUint(b, a.Arg, 16)
+		if tnl != nil {
+			b = append(b, "),header("...)
+			b = tnl.AppendTunnelHeader(b, a.Arg)
+		} else {
+			b = append(b, "),header(hook=0x"...)
+			b = strconv.AppendUint(b, a.Arg, 16)
+		}
 		b = append(b, "),out_port("...)
 		b = appendPort(b, a.Port, portName)
 		return append(b, "))"...)

@@ -31,7 +31,7 @@ const (
 )
 
 // appendFlow appends one `dpctl/dump-flows` line (with newline).
-func appendFlow(b []byte, f *megaflow, now int64, portName func(flow.PortNo) string) []byte {
+func appendFlow(b []byte, f *megaflow, now int64, portName func(flow.PortNo) string, tnl TunnelHeaderTexter) []byte {
 	b = flow.AppendKeyMask(b, &f.orig, &f.mask, portName)
 	b = append(b, ", packets:"...)
 	b = strconv.AppendUint(b, f.packets, 10)
@@ -56,7 +56,7 @@ func appendFlow(b []byte, f *megaflow, now int64, portName func(flow.PortNo) str
 		}
 	}
 	b = append(b, ", actions:"...)
-	b = AppendActions(b, f.acts, portName)
+	b = AppendActionsTunnel(b, f.acts, portName, tnl)
 	return append(b, '\n')
 }
 
@@ -74,7 +74,7 @@ func (dp *Datapath) DumpFlows(out io.Writer, portName func(flow.PortNo) string) 
 			now := w.dp.clock()
 			var b []byte
 			for _, f := range w.allFlows() {
-				b = appendFlow(b, f, now, portName)
+				b = appendFlow(b, f, now, portName, w.tunnelTexter())
 			}
 			clear(w.scratch)
 			texts[i] = b
@@ -126,6 +126,15 @@ func (dp *Datapath) PMDStats(out io.Writer) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// tunnelTexter returns the worker's tunnel hook when it can print
+// tnl_push headers.
+func (w *Worker) tunnelTexter() TunnelHeaderTexter {
+	if t, ok := w.tnl.(TunnelHeaderTexter); ok {
+		return t
 	}
 	return nil
 }

@@ -96,7 +96,7 @@ func TestDumpFlows(t *testing.T) {
 func TestFlowLineFlags(t *testing.T) {
 	f := &megaflow{packets: 3, bytes: 222, everUsed: true, used: 0, tcpFlags: flow.TCPSyn | flow.TCPAck | flow.TCPFin,
 		acts: Actions{Output(1)}}
-	got := string(appendFlow(nil, f, 4*msNs, nil))
+	got := string(appendFlow(nil, f, 4*msNs, nil, nil))
 	suffix := ", packets:3, bytes:222, used:0.004s, flags:SF., actions:1\n"
 	if !strings.HasSuffix(got, suffix) {
 		t.Fatalf("got %q, want suffix %q", got, suffix)

@@ -172,13 +172,25 @@ func (b *Bridge) AddPort(info PortInfo, p ports.Port) error {
 		return fmt.Errorf("%w: %d", ErrPortExists, info.OFPort)
 	}
 	fixInfo(&info)
-	if err := b.dp.AddPort(info.OFPort, p); err != nil {
-		_ = p.Close()
-		return err
+	if !isVirtual(p) {
+		if err := b.dp.AddPort(info.OFPort, p); err != nil {
+			_ = p.Close()
+			return err
+		}
 	}
 	b.mu.ports[info.OFPort] = &portEntry{info: info, port: p}
 	b.portsChangedLocked()
 	return nil
+}
+
+// VirtualPort is a port without a device of its own (a tunnel port):
+// the bridge lists it for OpenFlow and NORMAL but does not add it to the
+// datapath (translation never outputs to it directly).
+type VirtualPort interface{ Virtual() bool }
+
+func isVirtual(p ports.Port) bool {
+	v, ok := p.(VirtualPort)
+	return ok && v.Virtual()
 }
 
 // sameVLAN reports whether two ports have the same VLAN configuration.
@@ -201,7 +213,10 @@ func (b *Bridge) RemovePort(no flow.PortNo) error {
 	if !ok {
 		return fmt.Errorf("%w: %d", ErrNoPort, no)
 	}
-	err := b.dp.RemovePort(no)
+	var err error
+	if !isVirtual(e.port) {
+		err = b.dp.RemovePort(no)
+	}
 	delete(b.mu.ports, no)
 	b.portsChangedLocked()
 	if cerr := e.port.Close(); err == nil {

@@ -12,6 +12,7 @@ import (
 	"govs/ovsdb/schema"
 	"govs/ports"
 	"govs/ports/patch"
+	"govs/tunnel"
 )
 
 // liveIface is an interface attached to a live bridge.
@@ -23,6 +24,7 @@ type liveIface struct {
 	ofport   flow.PortNo
 	port     ports.Port
 	portName string
+	tnlOpts  string // tunnel only: the options it was built with
 }
 
 // liveBridge is a bridge the reconciler created.
@@ -32,6 +34,7 @@ type liveBridge struct {
 	br     *bridge.Bridge
 	ifaces map[string]*liveIface // by interface name
 	last   flow.PortNo           // last allocated ofport
+	tnl    *tunnel.Table         // tunnel ports and their underlay ports
 }
 
 // ifaceResult is the outcome for an interface row in the last pass.
@@ -124,6 +127,7 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 			}
 			e.notify(name, lb.br, false)
 			_ = lb.br.Close()
+			lb.tnl.Close()
 			continue
 		}
 		for iname, li := range lb.ifaces {
@@ -147,8 +151,11 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 				}
 				continue
 			}
-			br.SetPipeline(NewOFPipeline(br))
-			lb = &liveBridge{uuid: b.UUID, name: b.Name, br: br, ifaces: map[string]*liveIface{}}
+			tnl := e.newTunnelTable(b.Name, br)
+			pipe := NewOFPipeline(br)
+			pipe.SetTunnels(tnl)
+			br.SetPipeline(pipe)
+			lb = &liveBridge{uuid: b.UUID, name: b.Name, br: br, ifaces: map[string]*liveIface{}, tnl: tnl}
 			unlock := lock()
 			e.bridges[b.Name] = lb
 			unlock()
@@ -183,6 +190,9 @@ func (e *engine) changed(li *liveIface, w wantIface) bool {
 	if li.typ == TypePatch && w.iface.Options["peer"] != li.peer {
 		return true
 	}
+	if tunnel.IsTunnelType(li.typ) && optionsKey(w.iface.Options) != li.tnlOpts {
+		return true
+	}
 	if w.iface.BondError {
 		return true
 	}
@@ -199,6 +209,9 @@ func (e *engine) removeIface(lb *liveBridge, li *liveIface) {
 	delete(lb.ifaces, li.name)
 	if err := lb.br.RemovePort(li.ofport); err != nil {
 		e.log.Warn("removing port", "bridge", lb.name, "interface", li.name, "err", err)
+	}
+	if tunnel.IsTunnelType(li.typ) {
+		lb.tnl.RemoveTunnel(li.ofport)
 	}
 	if li.typ != TypePatch {
 		return
@@ -300,6 +313,8 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 		li.peer = ic.Options["peer"]
 	case "", TypeInternal, TypeTap:
 		port, err = e.opener.Open(ic.Name, typ)
+	case "geneve", "vxlan":
+		port, err = e.openTunnel(lb, li, ic)
 	default:
 		err = unsupportedType(ic.Name, ic.Type)
 	}
@@ -309,6 +324,9 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 	}
 	li.port = port
 	if err := lb.br.AddPort(e.portInfo(lb, li, p), port); err != nil {
+		if li.tnlOpts != "" {
+			lb.tnl.RemoveTunnel(li.ofport)
+		}
 		fail(fmt.Errorf("could not add network device %s to ofproto (%v)", ic.Name, err))
 		return
 	}
@@ -352,6 +370,7 @@ func (e *engine) closeAll(lock func() func()) {
 	for name, lb := range bs {
 		e.notify(name, lb.br, false)
 		_ = lb.br.Close()
+		lb.tnl.Close()
 	}
 	for k, p := range e.pending {
 		_ = p.Close()

@@ -189,7 +189,8 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 		portSpec{name: "p1", port: map[string]any{"tag": 10}},
 		portSpec{name: "p2", iface: map[string]any{"ofport_request": 7}},
 		portSpec{name: "ghost"},
-		portSpec{name: "vx", iface: map[string]any{"type": "vxlan"}})
+		portSpec{name: "vx", iface: map[string]any{"type": "vxlan"}},
+		portSpec{name: "gr", iface: map[string]any{"type": "gre"}})
 	e.bumpAndWait(append(ops, e.setBridges("br0"))...)
 	if !e.r.HasLock() {
 		t.Fatal("lock not held")
@@ -209,8 +210,11 @@ func TestReconcileBridgesAndPorts(t *testing.T) {
 	if got := e.selectCol("Interface", "ghost", "error"); got != "could not open network device ghost (No such device)" {
 		t.Fatalf("ghost error %v", got)
 	}
-	if got, _ := e.selectCol("Interface", "vx", "error").(string); !strings.Contains(got, "unsupported interface type") {
+	if got, _ := e.selectCol("Interface", "vx", "error").(string); got != "vx: vxlan type requires valid 'remote_ip' argument" {
 		t.Fatalf("vxlan error %v", got)
+	}
+	if got, _ := e.selectCol("Interface", "gr", "error").(string); !strings.Contains(got, "unsupported interface type") {
+		t.Fatalf("gre error %v", got)
 	}
 	if got, _ := e.selectCol("Bridge", "br0", "datapath_version").(string); got != datapathVersion {
 		t.Fatalf("datapath_version %q", got)

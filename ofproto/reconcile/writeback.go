@@ -29,7 +29,7 @@ const (
 // datapath too.
 var (
 	datapathTypes = []string{"netdev", "system"}
-	ifaceTypes    = []string{TypeInternal, TypePatch, TypeSystem, TypeTap}
+	ifaceTypes    = []string{"geneve", TypeInternal, TypePatch, TypeSystem, TypeTap, "vxlan"}
 )
 
 // Datum constructors.
@@ -187,7 +187,7 @@ func (e *engine) ifaceUpdate(s *schema.Schema, ic *ifaceCfg, withStats bool, loo
 	li := res.live
 	r.set("ofport", sInt(int64(li.ofport)))
 	r.set("error", sEmpty())
-	if li.typ == TypePatch {
+	if li.typ == TypePatch || li.tnlOpts != "" {
 		r.set("admin_state", sStr(stateUp))
 		r.set("link_state", sStr(stateUp))
 	} else if nd := lookup(li.name); nd.ok {

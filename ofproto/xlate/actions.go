@@ -103,9 +103,8 @@ func (c *ctx) doAction(a ofpact.Action) bool {
 	case *ofpact.GotoTable:
 		c.resubmit(flowtable.PortInPort, a.Table)
 	case *ofpact.SetTunnel:
-		// Stored in the flow for later tables and tunnel output (output
-		// to a tunnel port is not supported yet: such ports are not
-		// bridge ports, so the output finds no port).
+		// Kept in the flow for later tables and for tunnel output with
+		// key=flow (tnl_push builds the header from it).
 		w.SetTunID(a.ID)
 	case *ofpact.Note:
 	case *ofpact.WriteMetadata:
@@ -220,14 +219,11 @@ func (c *ctx) outputTo(p flow.PortNo, allowInPort bool) {
 		c.tr.warn("Nonexistent output port")
 		return
 	}
-	if c.tunnelPort(p) {
-		return
-	}
 	c.commit()
 	if c.exit {
 		return
 	}
-	c.acts = append(c.acts, datapath.Output(p))
+	c.emitOutput(p)
 }
 
 // flood outputs to every port but the input one (FLOOD also skips
@@ -235,14 +231,14 @@ func (c *ctx) outputTo(p flow.PortNo, allowInPort bool) {
 func (c *ctx) flood(all bool) {
 	for i := range c.ports.cfgs {
 		p := &c.ports.cfgs[i]
-		if p.OFPort == flow.PortNo(c.st.InPort) || (!all && p.NoFlood) || c.tunnelPort(p.OFPort) {
+		if p.OFPort == flow.PortNo(c.st.InPort) || (!all && p.NoFlood) {
 			continue
 		}
 		c.commit()
 		if c.exit {
 			return
 		}
-		c.acts = append(c.acts, datapath.Output(p.OFPort))
+		c.emitOutput(p.OFPort)
 	}
 }
 
@@ -345,16 +341,4 @@ func isSetOrMove(a ofpact.Action) bool {
 		return true
 	}
 	return false
-}
-
-// tunnelPort reports (and counts) an output to a tunnel port, which govs
-// does not support yet (tunnel encapsulation from OpenFlow is future
-// work): the output is dropped.
-func (c *ctx) tunnelPort(p flow.PortNo) bool {
-	if !c.ports.tunnel[p] {
-		return false
-	}
-	c.p.tunnelDrops.Add(1)
-	c.tr.warn("output to a tunnel port is not supported by govs yet, dropping")
-	return true
 }

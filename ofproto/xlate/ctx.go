@@ -85,6 +85,9 @@ func (p *Pipeline) newCtx(k *flow.Key, learn bool) *ctx {
 
 // run translates the packet through table 0 and the action set.
 func (c *ctx) run() {
+	if t := c.p.tunnels.Load(); t != nil && c.underlayInput(t) {
+		return
+	}
 	c.lookupTable(0)
 	if c.fail == FailNone && len(c.actionSet) > 0 {
 		c.runActionSet()

@@ -1,7 +1,6 @@
 package xlate
 
 import (
-	"govs/datapath"
 	"govs/datapath/flow"
 	"govs/ofproto/normal"
 )
@@ -36,9 +35,6 @@ func (c *ctx) normal() {
 	saved := stackOf(&c.work)
 	for i := range d.Outputs {
 		o := &d.Outputs[i]
-		if c.tunnelPort(o.Port) {
-			continue
-		}
 		for j := range o.VLANs {
 			if j < flow.MaxVLANs {
 				c.work.SetVLAN(j, o.VLANs[j].TPID, o.VLANs[j].TCI)
@@ -48,7 +44,7 @@ func (c *ctx) normal() {
 		if c.exit {
 			return
 		}
-		c.acts = append(c.acts, datapath.Output(o.Port))
+		c.emitOutput(o.Port)
 		for j := range saved {
 			c.work.SetVLAN(j, saved[j].tpid, saved[j].tci)
 		}

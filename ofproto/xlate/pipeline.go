@@ -9,6 +9,7 @@ import (
 	"govs/ofproto/bridge"
 	"govs/ofproto/maclearn"
 	"govs/ofproto/tables"
+	"govs/tunnel"
 )
 
 // Periodic work done by Tick.
@@ -48,7 +49,10 @@ type Counters struct {
 	Failures     [numFailures]uint64 // by Failure
 	StatsPulls   uint64
 	RulesExpired uint64
-	// TunnelDrops counts outputs to tunnel ports (not supported yet).
+	// TunnelDrops counts tunnel translations that dropped the packet: output
+	// to a tunnel port without configuration, remote_ip=flow without
+	// tun_dst, no route to the remote, header table full; decapsulated
+	// packets matching no tunnel port.
 	TunnelDrops uint64
 }
 
@@ -68,6 +72,7 @@ type Pipeline struct {
 
 	upcalls, revalidated, pulls, expired atomic.Uint64
 	tunnelDrops                          atomic.Uint64
+	tunnels                              atomic.Pointer[tunnel.Table]
 	failures                             [numFailures]atomic.Uint64
 
 	// Tick state (bridge maintenance goroutine only).

@@ -7,6 +7,7 @@ import (
 	"govs/datapath/flow"
 	"govs/ofproto/bridge"
 	"govs/ofproto/normal"
+	"govs/tunnel"
 )
 
 // portSnap is an immutable snapshot of the bridge ports (read by
@@ -14,12 +15,8 @@ import (
 type portSnap struct {
 	cfgs   []normal.PortConfig // sorted by OFPort
 	idx    map[flow.PortNo]int
-	tunnel map[flow.PortNo]bool // tunnel ports (output not supported yet)
+	tunnel map[flow.PortNo]bool // tunnel ports (output becomes tnl_push)
 }
-
-// tunnelTypes are the Interface types of tunnel ports.
-var tunnelTypes = map[string]bool{"geneve": true, "vxlan": true, "gre": true, "stt": true, "erspan": true,
-	"ip6gre": true, "ip6erspan": true, "gtpu": true, "bareudp": true}
 
 func newPortSnap(ports []bridge.PortInfo) *portSnap {
 	ports = slices.Clone(ports)
@@ -27,7 +24,7 @@ func newPortSnap(ports []bridge.PortInfo) *portSnap {
 	s := &portSnap{cfgs: make([]normal.PortConfig, len(ports)), idx: make(map[flow.PortNo]int, len(ports)),
 		tunnel: map[flow.PortNo]bool{}}
 	for i, p := range ports {
-		if tunnelTypes[p.Type] {
+		if tunnel.IsTunnelType(p.Type) {
 			s.tunnel[p.OFPort] = true
 		}
 		s.cfgs[i] = p.VLAN

@@ -239,7 +239,11 @@ func (p *Pipeline) Trace(k *flow.Key, portName func(flow.PortNo) string) string 
 	if len(c.acts) == 0 {
 		sb.WriteString("drop")
 	} else {
-		sb.Write(datapath.AppendActions(nil, c.acts, portName))
+		var tt datapath.TunnelHeaderTexter
+		if t := p.tunnels.Load(); t != nil {
+			tt = t
+		}
+		sb.Write(datapath.AppendActionsTunnel(nil, c.acts, portName, tt))
 	}
 	sb.WriteByte('\n')
 	if c.fail != FailNone {
