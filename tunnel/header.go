@@ -115,7 +115,7 @@ func (h *Header) AppendText(b []byte) []byte {
 	if h.Type == TypeVXLAN {
 		b = append(b, "vxlan(flags=0x8000000,vni=0x"...)
 		b = strconv.AppendUint(b, uint64(h.VNI), 16)
-		return append(b, "))"...)
+		return append(b, ')')
 	}
 	b = append(b, "geneve("...)
 	opts := h.Opts[:h.OptLen]
@@ -152,7 +152,7 @@ func (h *Header) AppendText(b []byte) []byte {
 		}
 		b = append(b, ')')
 	}
-	return append(b, "))"...)
+	return append(b, ')')
 }
 
 func appendHexByte(b []byte, x byte, first bool) []byte {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"hash/fnv"
 	"net"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"govs/ofproto/ofserver"
 	"govs/ofproto/reconcile"
 	"govs/ofproto/tables"
+	"govs/tunnel"
 )
 
 const (
@@ -148,6 +150,16 @@ func (ob *ofBridge) shutdown() {
 // the kernel device of the same name (a device that is gone reports a
 // zero address and link down).
 func describePort(info bridge.PortInfo, d *ofserver.PortDesc) {
+	if tunnel.IsTunnelType(info.Type) {
+		// A tunnel port has no device: it is live, with a stable locally
+		// administered address (OVS gives vports a random one).
+		h := fnv.New32a()
+		h.Write([]byte(info.Name))
+		v := h.Sum32()
+		d.HWAddr = [6]byte{0x02, 0x67, byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+		d.State = ofp.PortStateLive
+		return
+	}
 	ifc, err := net.InterfaceByName(info.Name)
 	if err != nil {
 		d.State = ofp.PortStateLinkDown

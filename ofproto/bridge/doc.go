@@ -38,6 +38,13 @@
 // not learn (OVS's allow_side_effects=false), so replaying an old flow
 // never moves a MAC back to a port it left.
 //
+// # Virtual ports
+//
+// A port that implements VirtualPort (a tunnel port, tunnel.Port) is a
+// bridge port for the pipeline, OpenFlow and the database, but it is not
+// added to the datapath: translation never outputs to it directly (it
+// emits tnl_push towards the tunnel's underlay port instead).
+//
 // # Ownership, locks, goroutines
 //
 // The Bridge owns its Datapath and every ports.Port given to AddPort: it

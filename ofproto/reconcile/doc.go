@@ -28,8 +28,13 @@
 //     opened: type "" / "system" as AF_PACKET, "internal" as a TAP (the one
 //     named like the bridge is LOCAL, ofport 65534), "tap" as a TAP,
 //     "patch" as one end of a ports/patch pair (pairs are joined when both
-//     sides exist; the waiting end is kept by the reconciler). Any other
-//     type fails with "could not open network device X (unsupported
+//     sides exist; the waiting end is kept by the reconciler), "geneve"
+//     and "vxlan" as tunnel ports (tunnel.go: options parsed by
+//     tunnel.ParseConfig, whose errors are OVS's Interface.error texts;
+//     the port registered in the bridge's tunnel.Table, which opens the
+//     shared underlay port through the Opener's UnderlayOpener; a change
+//     of options re-creates the port). Any other type (gre, stt...)
+//     fails with "could not open network device X (unsupported
 //     interface type "T")". ofport: ofport_request, else the ofport in the
 //     database, else the next free number after the last allocated one.
 //     A Port with several interfaces (a bond) fails: bonds are not

@@ -207,11 +207,13 @@ func (e *engine) changed(li *liveIface, w wantIface) bool {
 func (e *engine) removeIface(lb *liveBridge, li *liveIface) {
 	e.log.Info("deleted interface", "bridge", lb.name, "interface", li.name, "ofport", li.ofport)
 	delete(lb.ifaces, li.name)
+	if li.tnlOpts != "" {
+		// Unregister first: the bridge's revalidation below must no
+		// longer map decapsulated packets to this port.
+		lb.tnl.RemoveTunnel(li.ofport)
+	}
 	if err := lb.br.RemovePort(li.ofport); err != nil {
 		e.log.Warn("removing port", "bridge", lb.name, "interface", li.name, "err", err)
-	}
-	if tunnel.IsTunnelType(li.typ) {
-		lb.tnl.RemoveTunnel(li.ofport)
 	}
 	if li.typ != TypePatch {
 		return

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"log/slog"
 	"sort"
 	"strings"
 
@@ -13,12 +14,12 @@ import (
 // port of tunnel ports of one type and UDP port (genev_sys_6081...).
 // Without it, geneve and vxlan interfaces fail with a clear error.
 type UnderlayOpener interface {
-	OpenUnderlay(t tunnel.Type, dstPort uint16) (ports.Port, error)
+	OpenUnderlay(t tunnel.Type, dstPort uint16, log *slog.Logger) (ports.Port, error)
 }
 
 // OpenUnderlay implements UnderlayOpener with kernel UDP and raw sockets.
-func (o SystemOpener) OpenUnderlay(t tunnel.Type, dstPort uint16) (ports.Port, error) {
-	return tunnel.OpenUnderlayPort(t, dstPort, nil)
+func (o SystemOpener) OpenUnderlay(t tunnel.Type, dstPort uint16, log *slog.Logger) (ports.Port, error) {
+	return tunnel.OpenUnderlayPort(t, dstPort, log)
 }
 
 // newTunnelTable returns the tunnel table of a new bridge and installs it
@@ -26,7 +27,9 @@ func (o SystemOpener) OpenUnderlay(t tunnel.Type, dstPort uint16) (ports.Port, e
 func (e *engine) newTunnelTable(name string, br *bridge.Bridge) *tunnel.Table {
 	cfg := tunnel.TableConfig{Bridge: name, Datapath: br.Datapath(), Log: e.log}
 	if uo, ok := e.opener.(UnderlayOpener); ok {
-		cfg.Open = uo.OpenUnderlay
+		cfg.Open = func(t tunnel.Type, dstPort uint16) (ports.Port, error) {
+			return uo.OpenUnderlay(t, dstPort, e.log.With("bridge", name))
+		}
 	}
 	t := tunnel.NewTable(cfg)
 	br.Datapath().SetTunnelHook(t)

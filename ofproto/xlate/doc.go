@@ -15,8 +15,22 @@
 // output), mod_dl/nw/tp_*, mod_vlan_vid/pcp, strip/pop/push_vlan,
 // set_field/load/move on packet fields and pipeline state, dec_ttl,
 // resubmit, goto_table, write_metadata, write_actions/clear_actions (the
-// action set runs at the end in OpenFlow order), set_tunnel (kept in the
-// flow; tunnel output is not supported yet) and note. Datapath "set"
+// action set runs at the end in OpenFlow order), set_tunnel and
+// set_field to tun_id/tun_src/tun_dst (kept in the flow for tunnel
+// output) and note.
+//
+// # Tunnels
+//
+// With a tunnel.Table (SetTunnels), output (also NORMAL, FLOOD, ALL) to a
+// geneve/vxlan port emits tnl_push with a header interned in the table
+// (tunnel.go tunnelOutput: remote/local IP, key from the options or, for
+// "flow", from tun_dst/tun_src/tun_id, which are then un-wildcarded; no
+// route to the remote drops the packet). A packet received on a hidden
+// underlay port becomes tnl_pop when it is IPv4/UDP to the port's UDP
+// port (mask: dl_type, nw_proto, nw_frag, tp_dst), and is dropped
+// otherwise; the recirculated inner packet is mapped to its tunnel port
+// by Table.Find (tun_id, tun_src, tun_dst exact in the mask) and
+// translated as received there. Failures count in Counters.TunnelDrops. Datapath "set"
 // and VLAN actions are emitted only before an output, for what differs
 // from the packet as the datapath has it (OVS commit_odp_actions order:
 // Ethernet, IPv4 or ARP fields, L4 ports, VLANs). A rewrite the datapath
