@@ -46,6 +46,8 @@
 #                          unique one. Namespaces: PREFIX-node1, PREFIX-node2,
 #                          PREFIX-n1ns1, PREFIX-n2ns1, PREFIX-n2ns2.
 #   BINDIR                 where govs-vswitchd, govs-vsctl, govs-ofctl are
+#   LAB2_HOLD=SECONDS      pause after the first pings, to look around
+#                          (ip netns exec PREFIX-node1 ..., the run dirs)
 #
 # Every interface lives inside a namespace the script created, so deleting
 # the namespaces removes everything; the daemons are stopped by pid.
@@ -372,5 +374,5 @@ for n in "$node1" "$node2"; do
 	[ "$(kind_of "$n")" = linux ] && continue
 	vsctl "$n" del-br br-int && ok "$(name_of "$n"): br-int deleted" || bad "$(name_of "$n"): del-br br-int"
 done
-printf '\nlab2: %d OK, %d FAILED (node1 %s, node2 %s, %s, tools %s)\n' $pass $fail "$kind1" "$kind2" "$tunnel" "$tools"
+printf '\nlab2: %d OK, %d FAILED (node1 %s, node2 %s, %s, govs driven by %s tools)\n' $pass $fail "$kind1" "$kind2" "$tunnel" "$tools"
 [ $fail = 0 ]
