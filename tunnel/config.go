@@ -142,11 +142,12 @@ func ParseConfig(name string, t Type, opts map[string]string) (Config, Warnings,
 			case err != nil:
 				errs = append(errs, fmt.Sprintf("%s: bad %s 'remote_ip'", name, t))
 			case a.IsMulticast():
+				// OVS stops parsing here (EINVAL, goto out).
 				errs = append(errs, fmt.Sprintf("%s: multicast remote_ip=%s not allowed", name, v))
-				fatal = true
+				return c, warns, errors.New(strings.Join(errs, "\n"))
 			case !a.Is4():
 				errs = append(errs, fmt.Sprintf("%s: IPv6 remote_ip=%s is not supported by govs", name, v))
-				fatal = true
+				return c, warns, errors.New(strings.Join(errs, "\n"))
 			default:
 				c.RemoteIP = a
 			}

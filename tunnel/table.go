@@ -70,6 +70,14 @@ type TunnelInfo struct {
 	Name     string
 	Config   Config
 	Underlay flow.PortNo // the shared datapath port of (type, dst_port)
+
+	c *portCounters // shared by every snapshot's copy
+}
+
+// portCounters are a tunnel port's packet counters, updated per packet
+// by Push and Pop (one atomic add each).
+type portCounters struct {
+	rxPackets, rxBytes, txPackets, txBytes atomic.Uint64
 }
 
 type underlayKey struct {
@@ -195,7 +203,7 @@ func (t *Table) AddTunnel(ofport flow.PortNo, name string, cfg Config) error {
 		t.mu.underlays[k] = u
 	}
 	u.refs++
-	t.mu.tunnels[ofport] = &TunnelInfo{OFPort: ofport, Name: name, Config: cfg, Underlay: u.no}
+	t.mu.tunnels[ofport] = &TunnelInfo{OFPort: ofport, Name: name, Config: cfg, Underlay: u.no, c: new(portCounters)}
 	t.publishLocked()
 	return nil
 }
@@ -280,20 +288,29 @@ func (t *Table) Find(k, wc *flow.Key) (flow.PortNo, bool) {
 	wc.SetTunID(^uint64(0))
 	wc.SetTunSrc(^uint32(0))
 	wc.SetTunDst(^uint32(0))
-	best, bestScore := flow.PortNo(0), -1
-	for _, ti := range t.snap.Load().byUnderlay[k.InPort()] {
+	if ti := find(t.snap.Load().byUnderlay[k.InPort()], k.TunID(), k.TunSrc(), k.TunDst()); ti != nil {
+		return ti.OFPort, true
+	}
+	return 0, false
+}
+
+// find is tnl_find over the tunnel ports of one underlay port.
+func find(list []*TunnelInfo, id uint64, src, dst uint32) *TunnelInfo {
+	var best *TunnelInfo
+	bestScore := -1
+	for _, ti := range list {
 		c := &ti.Config
 		score := 0
 		switch {
 		case c.InKeyFlow:
-		case c.InKey == k.TunID():
+		case c.InKey == id:
 			score += 8
 		default:
 			continue
 		}
 		switch {
 		case c.RemoteFlow:
-		case c.RemoteIP.Is4() && ip4(c.RemoteIP) == k.TunSrc():
+		case c.RemoteIP.Is4() && ip4(c.RemoteIP) == src:
 			score += 4
 		default:
 			continue
@@ -301,7 +318,7 @@ func (t *Table) Find(k, wc *flow.Key) (flow.PortNo, bool) {
 		switch {
 		case c.LocalFlow:
 		case c.LocalIP.Is4():
-			if ip4(c.LocalIP) != k.TunDst() {
+			if ip4(c.LocalIP) != dst {
 				continue
 			}
 			score += 2
@@ -309,10 +326,22 @@ func (t *Table) Find(k, wc *flow.Key) (flow.PortNo, bool) {
 			score++
 		}
 		if score > bestScore {
-			best, bestScore = ti.OFPort, score
+			best, bestScore = ti, score
 		}
 	}
-	return best, bestScore >= 0
+	return best
+}
+
+// PortStats returns tunnel port no's counters: tx are packets Push
+// encapsulated for it, rx packets Pop decapsulated that map to it (both
+// counted before the underlay's send or after its receive).
+func (t *Table) PortStats(no flow.PortNo) ports.Stats {
+	ti, ok := t.snap.Load().tunnels[no]
+	if !ok {
+		return ports.Stats{}
+	}
+	return ports.Stats{RxPackets: ti.c.rxPackets.Load(), RxBytes: ti.c.rxBytes.Load(),
+		TxPackets: ti.c.txPackets.Load(), TxBytes: ti.c.txBytes.Load()}
 }
 
 // Intern returns the handle of h (the tnl_push action's data).
@@ -357,15 +386,20 @@ func (t *Table) SourceIP(dst uint32) (uint32, error) { return t.route.lookup(dst
 
 // Push implements datapath.TunnelHook: it encapsulates p with the header
 // interned as data. It allocates nothing.
-func (t *Table) Push(p *flow.Packet, _ flow.PortNo, data uint64) bool {
+func (t *Table) Push(p *flow.Packet, tnlPort flow.PortNo, data uint64) bool {
 	e := t.header(data)
 	if e == nil {
 		t.encapDrops[EncapDropNoHeader].Add(1)
 		return false
 	}
+	n := p.Len
 	switch Encap(p, &e.h, e.tmpl) {
 	case EncapOK:
 		t.encap.Add(1)
+		if ti := t.snap.Load().tunnels[tnlPort]; ti != nil {
+			ti.c.txPackets.Add(1)
+			ti.c.txBytes.Add(uint64(n))
+		}
 		return true
 	case EncapNoHeadroom:
 		t.encapDrops[EncapDropNoHeadroom].Add(1)
@@ -381,7 +415,8 @@ func (t *Table) Push(p *flow.Packet, _ flow.PortNo, data uint64) bool {
 // Pop implements datapath.TunnelHook: p arrived on underlay port port;
 // its outer headers are stripped and the tunnel metadata stored in tun.
 func (t *Table) Pop(p *flow.Packet, port flow.PortNo, tun *flow.Key) bool {
-	k, ok := t.snap.Load().underlays[port]
+	snap := t.snap.Load()
+	k, ok := snap.underlays[port]
 	if !ok {
 		t.decapErrs[DecapMalformedTunnel].Add(1)
 		return false
@@ -401,6 +436,10 @@ func (t *Table) Pop(p *flow.Packet, port flow.PortNo, tun *flow.Key) bool {
 	p.Off += start
 	p.Len = end - start
 	t.decap.Add(1)
+	if ti := find(snap.byUnderlay[port], tun.TunID(), tun.TunSrc(), tun.TunDst()); ti != nil {
+		ti.c.rxPackets.Add(1)
+		ti.c.rxBytes.Add(uint64(p.Len))
+	}
 	return true
 }
 

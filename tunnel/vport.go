@@ -13,14 +13,16 @@ import (
 // OpenFlow, NORMAL and the database see it.
 type Port struct {
 	name   string
+	stats  func() ports.Stats
 	closed atomic.Bool
 	c      ports.Counters
 }
 
 var _ ports.Port = (*Port)(nil)
 
-// NewPort returns the virtual port of tunnel interface name.
-func NewPort(name string) *Port { return &Port{name: name} }
+// NewPort returns the virtual port of tunnel interface name. stats, when
+// not nil, gives its rx/tx counters (Table.PortStats).
+func NewPort(name string, stats func() ports.Stats) *Port { return &Port{name: name, stats: stats} }
 
 // Virtual tells the bridge not to add the port to its datapath.
 func (p *Port) Virtual() bool { return true }
@@ -49,8 +51,16 @@ func (p *Port) Write(b *ports.Batch) (int, error) {
 // PollFD is -1: the port is never polled.
 func (p *Port) PollFD() int { return -1 }
 
-// Stats returns the counters.
-func (p *Port) Stats() ports.Stats { return p.c.Snapshot() }
+// Stats returns the tunnel's counters (tx_dropped adds frames written to
+// the port directly).
+func (p *Port) Stats() ports.Stats {
+	s := p.c.Snapshot()
+	if p.stats != nil {
+		t := p.stats()
+		s.RxPackets, s.RxBytes, s.TxPackets, s.TxBytes = t.RxPackets, t.RxBytes, t.TxPackets, t.TxBytes
+	}
+	return s
+}
 
 // Close marks the port closed.
 func (p *Port) Close() error { p.closed.Store(true); return nil }

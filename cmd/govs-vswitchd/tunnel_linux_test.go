@@ -41,7 +41,11 @@ type tunnelLab struct {
 	d        [2]*testDaemon
 }
 
-func newTunnelLab(t *testing.T, tag string) *tunnelLab {
+func newTunnelLab(t *testing.T, tag string) *tunnelLab { return newTunnelLabN(t, tag, 2) }
+
+// newTunnelLabN is newTunnelLab with govs-vswitchd on the first n hosts
+// only (the others have just the underlay and the endpoint namespace).
+func newTunnelLabN(t *testing.T, tag string, n int) *tunnelLab {
 	t.Helper()
 	l := &tunnelLab{}
 	for i := range 2 {
@@ -62,7 +66,9 @@ func newTunnelLab(t *testing.T, tag string) *tunnelLab {
 		mustRun(t, "ip", "-n", h, "link", "set", "p1", "up")
 		mustRun(t, "ip", "-n", e, "addr", "add", []string{"192.168.1.10/24", "192.168.1.20/24"}[i], "dev", "e0")
 		mustRun(t, "ip", "-n", e, "link", "set", "e0", "up")
-		l.d[i] = newTestDaemonIn(t, h)
+		if i < n {
+			l.d[i] = newTestDaemonIn(t, h)
+		}
 	}
 	return l
 }
@@ -86,7 +92,11 @@ func (l *tunnelLab) addTunnel(t *testing.T, i int, typ string, opts ...string) {
 }
 
 func (l *tunnelLab) debug() string {
-	return l.d[0].debug("br-int") + "\n--- host B ---\n" + l.d[1].debug("br-int")
+	s := l.d[0].debug("br-int")
+	if l.d[1] != nil {
+		s += "\n--- host B ---\n" + l.d[1].debug("br-int")
+	}
+	return s
 }
 
 // capture runs tcpdump on host i's underlay until n packets matching
@@ -161,6 +171,10 @@ func TestTunnelTwoHosts(t *testing.T) {
 			if !strings.Contains(flows, "tnl_push(tnl_port(2),header(size=50,type=") || !strings.Contains(flows, "tnl_pop(") {
 				t.Fatalf("dpctl/dump-flows lacks tnl_push/tnl_pop:\n%s", flows)
 			}
+			ports := mustRun(t, "ovs-ofctl", "dump-ports", "unix:"+l.d[0].rundir+"/br-int.mgmt", "t0")
+			if !strings.Contains(ports, "port  2: rx pkts=") || strings.Contains(ports, "rx pkts=0,") || strings.Contains(ports, "tx pkts=0,") {
+				t.Fatalf("tunnel port counters:\n%s", ports)
+			}
 			show, _ := vsctl(t, l.d[0].sock(), "show")
 			if !strings.Contains(show, "type: "+tc.typ) || !strings.Contains(show, `options: {key="1", remote_ip="10.1.1.42"}`) {
 				t.Fatalf("ovs-vsctl show:\n%s", show)
@@ -207,5 +221,38 @@ func TestTunnelTwoHosts(t *testing.T) {
 				t.Fatal("set_tunnel:2 still reached the key-1 peer")
 			}
 		})
+	}
+}
+
+// TestTunnelLinuxVXLAN is an interop smoke test: govs's vxlan port on
+// host A against a Linux kernel vxlan device on host B (VNI 100, its
+// endpoint address on the device itself); ping both ways and tcpdump
+// decoding the kernel's packets as VXLAN.
+func TestTunnelLinuxVXLAN(t *testing.T) {
+	needRoot(t, "ovs-vsctl", "ovs-appctl", "tcpdump", "sysctl")
+	l := newTunnelLabN(t, "k", 1)
+	hb := l.host[1]
+	if _, se, code := run(t, "ip", "-n", hb, "link", "add", "vx0", "type", "vxlan", "id", "100", "remote", "10.1.1.41",
+		"local", "10.1.1.42", "dstport", "4789", "dev", "u0"); code != 0 {
+		t.Skipf("no vxlan link type: %s", se)
+	}
+	// The kernel device replaces B's endpoint namespace: 192.168.1.20 on vx0.
+	mustRun(t, "ip", "-n", hb, "addr", "add", "192.168.1.20/24", "dev", "vx0")
+	mustRun(t, "ip", "-n", hb, "link", "set", "vx0", "up")
+	l.addTunnel(t, 0, "vxlan", "key=100")
+	a := icmpInNS(t, l.ep[0])
+	var reached bool
+	text := l.capture(t, 0, 2, "udp port 4789 and src host 10.1.1.42", 15*time.Second, func() {
+		reached = pingReach(a, "192.168.1.20", reachTimeout)
+	})
+	if !reached {
+		t.Fatalf("govs -> Linux vxlan: no reply\n%s", l.debug())
+	}
+	if !strings.Contains(text, "VXLAN, flags [I] (0x08), vni 100") {
+		t.Fatalf("capture:\n%s", text)
+	}
+	// The kernel side starts a conversation too.
+	if _, se, code := run(t, "ip", "netns", "exec", hb, "ping", "-c", "2", "-W", "2", "192.168.1.10"); code != 0 {
+		t.Fatalf("Linux vxlan -> govs: %s\n%s", se, l.debug())
 	}
 }

@@ -49,15 +49,21 @@ type env struct {
 // and a reconciler on it.
 func newEnv(t *testing.T, missing ...string) *env {
 	t.Helper()
-	d := db.New(schema.Vswitch())
-	srv := server.New(d)
-	pl := NewPipeListener()
-	go func() { _ = srv.Serve(pl) }()
 	m := map[string]bool{}
 	for _, n := range missing {
 		m[n] = true
 	}
-	r, err := New(Config{Dial: pl.Dial, Opener: memOpener{m}, Logger: testLogger(t), StatsInterval: 50 * time.Millisecond, RetryInterval: 50 * time.Millisecond})
+	return newEnvOpener(t, memOpener{m})
+}
+
+// newEnvOpener is newEnv with the given Opener.
+func newEnvOpener(t *testing.T, o Opener) *env {
+	t.Helper()
+	d := db.New(schema.Vswitch())
+	srv := server.New(d)
+	pl := NewPipeListener()
+	go func() { _ = srv.Serve(pl) }()
+	r, err := New(Config{Dial: pl.Dial, Opener: o, Logger: testLogger(t), StatsInterval: 50 * time.Millisecond, RetryInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,8 @@ func (e *engine) openTunnel(lb *liveBridge, li *liveIface, ic *ifaceCfg) (ports.
 		return nil, err
 	}
 	li.tnlOpts = optionsKey(ic.Options)
-	return tunnel.NewPort(ic.Name), nil
+	tbl, no := lb.tnl, li.ofport
+	return tunnel.NewPort(ic.Name, func() ports.Stats { return tbl.PortStats(no) }), nil
 }
 
 // optionsKey is a canonical text of an options map (change detection).
