@@ -94,7 +94,7 @@ esac
 
 if [ "$(id -u)" != 0 ]; then echo "lab2: must run as root (it creates namespaces and veths)"; exit 1; fi
 need="ip ping tcpdump ethtool"
-case "$kind1 $kind2" in *ovs*) need="$need ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl" ;; esac
+case "$kind1 $kind2 $tools" in *ovs*) need="$need ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl" ;; esac
 for t in $need; do command -v $t >/dev/null || { echo "lab2: $t is missing (make deps installs it)"; exit 1; }; done
 case "$kind1 $kind2" in *govs*)
 	for b in govs-vswitchd govs-vsctl govs-ofctl; do [ -x "$bin/$b" ] || { echo "lab2: $bin/$b is missing (make build)"; exit 1; }; done ;;
