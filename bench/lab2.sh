@@ -94,11 +94,13 @@ esac
 
 if [ "$(id -u)" != 0 ]; then echo "lab2: must run as root (it creates namespaces and veths)"; exit 1; fi
 need="ip ping tcpdump ethtool"
-case "$kind1 $kind2 $tools" in *ovs*) need="$need ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl" ;; esac
+for k in "$kind1" "$kind2" "$tools"; do
+	[ "$k" = ovs ] && { need="$need ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl"; break; }
+done
 for t in $need; do command -v $t >/dev/null || { echo "lab2: $t is missing (make deps installs it)"; exit 1; }; done
-case "$kind1 $kind2" in *govs*)
-	for b in govs-vswitchd govs-vsctl govs-ofctl; do [ -x "$bin/$b" ] || { echo "lab2: $bin/$b is missing (make build)"; exit 1; }; done ;;
-esac
+if [ "$kind1" = govs ] || [ "$kind2" = govs ]; then
+	for b in govs-vswitchd govs-vsctl govs-ofctl; do [ -x "$bin/$b" ] || { echo "lab2: $bin/$b is missing (make build)"; exit 1; }; done
+fi
 ovs_schema=${OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
 rundir=$(mktemp -d /tmp/govs-lab2.XXXXXX)
