@@ -23,6 +23,8 @@ const (
 	KindOFPort
 	KindFrag
 	KindTCPFlags
+	// KindTunFlags is tun_flags: +oam/-oam (OVS's public tunnel flags).
+	KindTunFlags
 )
 
 // Prereq is a field's prerequisite on other fields (OVS enum mf_prereqs).

@@ -3,11 +3,14 @@ package flowtable
 import (
 	"strconv"
 	"strings"
+
+	"govs/datapath/flow"
 )
 
 // Field registry. Order does not matter; lookups go through fieldByName.
 var (
 	FieldInPort, FieldMetadata, FieldTunID, FieldTunSrc, FieldTunDst     *Field
+	FieldTunFlags                                                        *Field
 	FieldEthSrc, FieldEthDst, FieldEthType, FieldVLANTCI, FieldDLVLAN    *Field
 	FieldVLANVID, FieldDLVLANPCP, FieldVLANPCP, FieldIPSrc, FieldIPDst   *Field
 	FieldIPv6Src, FieldIPv6Dst, FieldIPv6Label, FieldNwProto, FieldNwTos *Field
@@ -32,7 +35,7 @@ func Fields() []*Field { return allFields }
 // match on; they are refused with a clear error instead of "unknown keyword".
 var unsupportedFields = map[string]bool{
 	"dp_hash": true, "recirc_id": true, "packet_type": true, "conj_id": true,
-	"tun_ipv6_src": true, "tun_ipv6_dst": true, "tun_flags": true, "tun_ttl": true,
+	"tun_ipv6_src": true, "tun_ipv6_dst": true, "tun_ttl": true,
 	"tun_tos": true, "tun_gbp_id": true, "tun_gbp_flags": true,
 	"tun_erspan_idx": true, "tun_erspan_ver": true, "tun_erspan_dir": true,
 	"tun_erspan_hwid": true, "tun_gtpu_flags": true, "tun_gtpu_msgtype": true,
@@ -171,6 +174,18 @@ func init() {
 	FieldTunSrc = num("tun_src", "", "NXM_NX_TUN_IPV4_SRC", 4, 32, KindIPv4, true, PrereqNone, nxox, nxox, nxox, g, s)
 	g, s = keyU32((*flowKey).TunDst, (*flowKey).SetTunDst)
 	FieldTunDst = num("tun_dst", "", "NXM_NX_TUN_IPV4_DST", 4, 32, KindIPv4, true, PrereqNone, nxox, nxox, nxox, g, s)
+	// tun_flags: OVS's public tunnel flags (only oam, FLOW_TNL_PUB_F_OAM =
+	// 1), stored in the key as flow.TunFlagOAM; Geneve output copies it
+	// into the O bit, as OVS.
+	FieldTunFlags = num("tun_flags", "", "NXM_NX_TUN_FLAGS", 2, 1, KindTunFlags, true, PrereqNone, nxox, nxox, nxox,
+		func(m *Match) (Value, Value) {
+			return pU16(TunFlagsPublic(m.Key.TunFlags())), pU16(TunFlagsPublic(m.Mask.TunFlags()))
+		},
+		func(m *Match, v, mk Value) {
+			pm := keyTunFlags(vU16(mk))
+			m.Mask.SetTunFlags(m.Mask.TunFlags()&^flow.TunFlagOAM | pm)
+			m.Key.SetTunFlags(m.Key.TunFlags()&^flow.TunFlagOAM | keyTunFlags(vU16(v))&pm)
+		})
 
 	g, s = keyMAC((*flowKey).EthSrc, (*flowKey).SetEthSrc)
 	FieldEthSrc = num("eth_src", "dl_src", "NXM_OF_ETH_SRC", 6, 48, KindEthernet, true, PrereqEthernet, any, of11u, of11u, g, s)
@@ -348,3 +363,24 @@ func (m *Match) setTosBits(bits, v, mask uint8) {
 	m.Key.SetNwTos(m.Key.NwTos()&^bits | v&bits)
 	m.Mask.SetNwTos(m.Mask.NwTos() | bits)
 }
+
+// TunFlagOAM is the public tun_flags bit "oam" (FLOW_TNL_PUB_F_OAM).
+const TunFlagOAM = 1
+
+// TunFlagsPublic maps a key's tunnel flags to tun_flags' value.
+func TunFlagsPublic(k uint16) uint16 {
+	if k&flow.TunFlagOAM != 0 {
+		return TunFlagOAM
+	}
+	return 0
+}
+
+func keyTunFlags(pub uint16) uint16 {
+	if pub&TunFlagOAM != 0 {
+		return flow.TunFlagOAM
+	}
+	return 0
+}
+
+// TunFlagOAMKey is the key's bit for the Geneve O flag (flow.TunFlagOAM).
+const TunFlagOAMKey = flow.TunFlagOAM

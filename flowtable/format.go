@@ -70,6 +70,15 @@ func AppendMatch(b []byte, m *Match, priority int, pm *PortMap) []byte {
 	b = appendU64Masked(b, "tun_id", k.TunID(), w.TunID())
 	b = appendIPv4Field(b, "tun_src", k.TunSrc(), w.TunSrc())
 	b = appendIPv4Field(b, "tun_dst", k.TunDst(), w.TunDst())
+	if w.TunFlags()&TunFlagOAMKey != 0 {
+		// OVS prints the public flags against its full internal mask,
+		// so always in the +/- form.
+		if k.TunFlags()&TunFlagOAMKey != 0 {
+			b = append(b, "tun_flags=+oam,"...)
+		} else {
+			b = append(b, "tun_flags=-oam,"...)
+		}
+	}
 	b = appendU64Masked(b, "metadata", m.Metadata, m.MetadataMask)
 	if m.InPortMask != 0 {
 		b = append(b, "in_port="...)

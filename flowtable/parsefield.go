@@ -47,6 +47,10 @@ func ParseFieldValue(f *Field, s string, pm *PortMap) (v, mask Value, err error)
 		var fl, m uint32
 		fl, m, err = parseFlagsMasked(s, TCPFlagsMask, "TCP")
 		v, mask = pU16(uint16(fl)), pU16(uint16(m))
+	case KindTunFlags:
+		var fl, m uint32
+		fl, m, err = parseFlagsMaskedNames(s, TunFlagOAM, "tunnel", tunFlagNames[:])
+		v, mask = pU16(uint16(fl)), pU16(uint16(m))
 	}
 	if err != nil {
 		return v, mask, err
@@ -107,6 +111,14 @@ func parseFrag(s string) (v, mask Value, err error) {
 // parseFlagsMasked is OVS parse_flags with a mask (tcp_flags syntax:
 // "0x2/0x12", "+syn-ack", "syn|ack", numbers).
 func parseFlagsMasked(s string, allowed uint32, fieldName string) (flags, mask uint32, err error) {
+	return parseFlagsMaskedNames(s, allowed, fieldName, tcpFlagNames[:])
+}
+
+// tunFlagNames are the public tunnel flags by bit (flow_tun_flag_to_string).
+var tunFlagNames = [...]string{"oam"}
+
+// parseFlagsMaskedNames is parseFlagsMasked with the flag names by bit.
+func parseFlagsMaskedNames(s string, allowed uint32, fieldName string, flagNames []string) (flags, mask uint32, err error) {
 	unknown := func(at string) error { return errorf("%s: unknown %s flag(s)", at, fieldName) }
 	// Numeric "%i/%i".
 	if a, n, e := cStrtoll(s, 0); e != errSyntax && n < len(s) && s[n] == '/' {
@@ -127,7 +139,7 @@ func parseFlagsMasked(s string, allowed uint32, fieldName string) (flags, mask u
 			}
 			s = s[1:]
 			found := false
-			for i, name := range tcpFlagNames {
+			for i, name := range flagNames {
 				bit := uint32(1) << uint(i)
 				if !strings.HasPrefix(s, name) {
 					continue
@@ -169,7 +181,7 @@ func parseFlagsMasked(s string, allowed uint32, fieldName string) (flags, mask u
 			continue
 		}
 		found := false
-		for i, name := range tcpFlagNames {
+		for i, name := range flagNames {
 			if strings.HasPrefix(s, name) && (len(s) == len(name) || s[len(name)] == '|') {
 				flags |= 1 << uint(i)
 				s = s[len(name):]

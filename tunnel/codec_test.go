@@ -47,6 +47,7 @@ func TestEncapMatchesGopacket(t *testing.T) {
 	}{
 		{"geneve", Header{Type: TypeGeneve, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: GenevePort, VNI: 1, TTL: 64, DF: true}},
 		{"geneve-csum-tos", Header{Type: TypeGeneve, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: GenevePort, VNI: 0xabcdef, TOS: 0x28, TTL: 9, Csum: true}},
+		{"geneve-oam", Header{Type: TypeGeneve, Src: 1, Dst: 2, DstPort: GenevePort, VNI: 3, TTL: 64, OAM: true}},
 		{"geneve-opts", Header{Type: TypeGeneve, Src: 1, Dst: 2, DstPort: GenevePort, VNI: 5, TTL: 64, DF: true, OptLen: uint8(len(opts))}},
 		{"vxlan", Header{Type: TypeVXLAN, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: VXLANPort, VNI: 5001, TTL: 64, DF: true}},
 		{"vxlan-csum", Header{Type: TypeVXLAN, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: VXLANPort, VNI: 0xffffff, TTL: 1, Csum: true}},
@@ -102,7 +103,7 @@ func TestEncapMatchesGopacket(t *testing.T) {
 				if !ok {
 					t.Fatalf("no Geneve layer: %v", pkt)
 				}
-				if g.Version != 0 || g.VNI != tc.h.VNI || g.Protocol != layers.EthernetType(ProtoTEB) || g.OAMPacket ||
+				if g.Version != 0 || g.VNI != tc.h.VNI || g.Protocol != layers.EthernetType(ProtoTEB) || g.OAMPacket != tc.h.OAM ||
 					int(g.OptionsLength) != int(tc.h.OptLen) || g.CriticalOption != OptionsCritical(tc.h.Opts[:tc.h.OptLen]) {
 					t.Fatalf("geneve %+v", g)
 				}

@@ -41,7 +41,8 @@
 // 6864; the raw socket fills it in); UDP source port from a hash of the inner flow in [32768, 61000)
 // as OVS; UDP checksum 0 unless csum=true (then computed over the whole
 // packet). Geneve: version 0, protocol 0x6558 (TEB), VNI = low 24 bits of
-// the key, C bit set when an option type has 0x80; VXLAN: flags
+// the key, C bit set when an option type has 0x80, O bit from the flow's
+// tun_flags oam (as OVS; a received O bit sets it); VXLAN: flags
 // 0x08000000, VNI<<8. The outer Ethernet addresses are written as zero:
 // the kernel routes the packet and resolves the next hop (see Underlay).
 // Decap requires Ethernet/IPv4/UDP, not a fragment, coherent lengths, a

@@ -37,6 +37,7 @@ type Header struct {
 	VNI      uint32
 	TOS, TTL uint8
 	DF, Csum bool
+	OAM      bool // Geneve O bit (the flow's tun_flags oam)
 	// Geneve options (OptLen bytes of Opts).
 	OptLen uint8
 	Opts   [flow.TunMetadataLen]byte
@@ -73,7 +74,7 @@ func (h *Header) template(b []byte) {
 	if h.Type == TypeVXLAN {
 		VXLAN(t).Init(h.VNI)
 	} else {
-		Geneve(t).Init(h.VNI, false, h.Opts[:h.OptLen])
+		Geneve(t).Init(h.VNI, h.OAM, h.Opts[:h.OptLen])
 	}
 }
 
@@ -119,6 +120,9 @@ func (h *Header) AppendText(b []byte) []byte {
 	}
 	b = append(b, "geneve("...)
 	opts := h.Opts[:h.OptLen]
+	if h.OAM {
+		b = append(b, "oam,"...)
+	}
 	if OptionsCritical(opts) {
 		b = append(b, "crit,"...)
 	}

@@ -304,7 +304,7 @@ func formatFieldValue(f *flowtable.Field, v flowtable.Value, mask *flowtable.Val
 			return string(flowtable.AppendPort(nil, flowtable.PortNo(uint16(v[0])<<8|uint16(v[1])), nil))
 		}
 		fallthrough
-	case flowtable.KindDecimal, flowtable.KindHex, flowtable.KindFrag, flowtable.KindTCPFlags:
+	case flowtable.KindDecimal, flowtable.KindHex, flowtable.KindFrag, flowtable.KindTCPFlags, flowtable.KindTunFlags:
 		if f.Kind == flowtable.KindHex {
 			b = appendHexBytes(b, v[:n])
 		} else {

@@ -38,6 +38,7 @@ var ofctlRuns = [][]string{
 	{"add-flow", "SW", "tcp,tcp_flags=+syn-ack,nw_ttl=64,ip_frag=no,nw_ecn=1,actions=load:0x1->NXM_NX_REG1[],move:NXM_OF_IN_PORT[]->NXM_NX_REG2[0..15],set_tunnel:0x10,set_tunnel64:0x100000000,note:01.02.03,dec_ttl(1,2),controller(reason=no_match,max_len=100,id=5)"},
 	{"add-flow", "SW", "arp,arp_sha=00:11:22:33:44:55,arp_tha=00:00:00:00:00:01/ff:ff:ff:00:00:00,actions=resubmit:3,resubmit(1,2)"},
 	{"add-flow", "SW", "vlan_tci=0x1000/0x1000,tun_src=1.1.1.1,tun_dst=2.2.2.0/24,actions=write_metadata:0x5/0xff"},
+	{"add-flow", "SW", "tun_id=0x7,tun_src=10.1.1.42,tun_flags=+oam,actions=load:0x1->NXM_NX_TUN_FLAGS[],output:1"},
 	{"add-flow", "SW", "metadata=0x10,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=mod_nw_ecn:2,mod_nw_ttl:9,output:1"},
 	{"add-flow", "SW", "dl_type=0x88cc,actions=output:CONTROLLER"},
 	{"add-flow", "SW", "rarp,arp_tpa=1.2.3.4,actions=enqueue:LOCAL:7"},

@@ -195,6 +195,7 @@ var (
 	encTcpFlags   *fieldPair
 	encTcpSrc     *fieldPair
 	encTunDst     *fieldPair
+	encTunFlags   *fieldPair
 	encTunId      *fieldPair
 	encTunSrc     *fieldPair
 	encUdpDst     *fieldPair
@@ -240,6 +241,7 @@ func initEncFields() {
 	encTcpFlags = pairOf("tcp_flags")
 	encTcpSrc = pairOf("tcp_src")
 	encTunDst = pairOf("tun_dst")
+	encTunFlags = pairOf("tun_flags")
 	encTunId = pairOf("tun_id")
 	encTunSrc = pairOf("tun_src")
 	encUdpDst = pairOf("udp_dst")
@@ -397,6 +399,7 @@ func encodeNXMPort(b []byte, m *flowtable.Match, oxm bool, ex *nxmExtra, inPort 
 		w.putField(encArpTha, m)
 	}
 	w.putField(encTunId, m)
+	w.putField(encTunFlags, m)
 	w.putField(encTunSrc, m)
 	w.putField(encTunDst, m)
 	for i := 0; i < flowtable.NumRegs; i++ {

@@ -129,6 +129,7 @@ var nxmFields = []*nxmField{
 	{class: nxmClassNX, field: 29, n: 1, name: "nw_ttl"},
 	{class: nxmClassNX, field: 31, n: 4, name: "tun_src"},
 	{class: nxmClassNX, field: 32, n: 4, name: "tun_dst"},
+	{class: nxmClassNX, field: 104, n: 2, name: "tun_flags"},
 	{class: nxmClassNX, field: 34, n: 2, name: "tcp_flags"},
 
 	{class: oxmClassBasic, field: 0, n: 4, name: "in_port", conv: convPort11},

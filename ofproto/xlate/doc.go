@@ -24,7 +24,8 @@
 // With a tunnel.Table (SetTunnels), output (also NORMAL, FLOOD, ALL) to a
 // geneve/vxlan port emits tnl_push with a header interned in the table
 // (tunnel.go tunnelOutput: remote/local IP, key from the options or, for
-// "flow", from tun_dst/tun_src/tun_id, which are then un-wildcarded; no
+// "flow", from tun_dst/tun_src/tun_id, which are then un-wildcarded; the
+// Geneve O bit from tun_flags oam; no
 // route to the remote drops the packet). A packet received on a hidden
 // underlay port becomes tnl_pop when it is IPv4/UDP to the port's UDP
 // port (mask: dl_type, nw_proto, nw_frag, tp_dst), and is dropped

@@ -131,6 +131,12 @@ func (c *ctx) tunnelHeader(t *tunnel.Table, cfg *tunnel.Config) (tunnel.Header, 
 		}
 		h.Src = src
 	}
+	if cfg.Type == tunnel.TypeGeneve {
+		// The flow's tun_flags oam becomes the Geneve O bit (OVS
+		// netdev_geneve_build_header).
+		m.SetTunFlags(m.TunFlags() | flow.TunFlagOAM)
+		h.OAM = w.TunFlags()&flow.TunFlagOAM != 0
+	}
 	if cfg.OutKeyFlow {
 		m.SetTunID(^uint64(0))
 		h.VNI = uint32(w.TunID()) & 0xffffff

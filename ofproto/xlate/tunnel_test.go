@@ -256,3 +256,28 @@ type nopDP struct{}
 
 func (nopDP) AddPort(flow.PortNo, ports.Port) error { return nil }
 func (nopDP) RemovePort(flow.PortNo) error          { return nil }
+
+// TestTunnelOAMFlag: tun_flags=+oam set by load on one side becomes the
+// Geneve O bit and is matched by tun_flags on the other side.
+func TestTunnelOAMFlag(t *testing.T) {
+	a := newTunnelHost(t, "10.1.1.41", "10.1.1.42", tunnel.TypeGeneve, map[string]string{"key": "1"},
+		"in_port=1,udp,tp_dst=53,actions=load:1->NXM_NX_TUN_FLAGS[],output:2",
+		"in_port=1,udp,tp_dst=54,actions=output:2")
+	b := newTunnelHost(t, "10.1.1.42", "10.1.1.41", tunnel.TypeGeneve, map[string]string{"key": "1"},
+		"in_port=2,tun_flags=+oam,actions=output:1",
+		"in_port=2,tun_flags=-oam,actions=drop")
+	a.inject(1, udpFrame(1, 2, 53))
+	frames := a.ul.DrainFrames()
+	if len(frames) != 1 || !tunnel.Geneve(frames[0][tunnel.OuterLen:]).OAM() {
+		t.Fatalf("no Geneve O bit in %d frames", len(frames))
+	}
+	b.inject(b.underlay, frames...)
+	if got := b.ep.DrainFrames(); len(got) != 1 {
+		t.Fatalf("tun_flags=+oam: B got %d frames", len(got))
+	}
+	a.inject(1, udpFrame(1, 2, 54))
+	carry(a, b)
+	if got := b.ep.DrainFrames(); len(got) != 0 {
+		t.Fatalf("tun_flags=-oam: B got %d frames", len(got))
+	}
+}
