@@ -221,8 +221,22 @@ func TestTunnelSmoke(t *testing.T) {
 	if !got["govs+geneve"] || !got["ovs+geneve"] || len(rep.Cases) != 2 {
 		t.Errorf("cases %v, want govs+geneve and ovs+geneve", got)
 	}
+	// Only this process's links count: other tests on the host may add
+	// and remove theirs meanwhile.
 	ns1, links1, daemons1 := hostState(t)
-	if ns1 != ns0 || links1 != links0 || daemons1 != daemons0 {
-		t.Errorf("left behind: namespaces %q -> %q, links changed %v, daemons %q", ns0, ns1, links1 != links0, daemons1)
+	if ns1 != ns0 || ourLinks(links1) != ourLinks(links0) || daemons1 != daemons0 {
+		t.Errorf("left behind: namespaces %q -> %q, links %q -> %q, daemons %q", ns0, ns1, ourLinks(links0), ourLinks(links1), daemons1)
 	}
+}
+
+// ourLinks keeps the lines of hostState's link list whose name is one
+// of this process's (topo.UniqueName).
+func ourLinks(links string) string {
+	var keep []string
+	for _, l := range strings.Split(links, "\n") {
+		if _, name, ok := strings.Cut(l, ": "); ok && isOurs(strings.TrimSuffix(name, ":")) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
