@@ -7,7 +7,7 @@ FUZZTIME ?= 10s
 # when not root.
 CMDS    := $(notdir $(wildcard cmd/*))
 
-.PHONY: all build test deps vet unit race fuzz lab clean
+.PHONY: all build test deps vet unit race fuzz lab lab2 clean
 
 all: build
 
@@ -17,13 +17,14 @@ build:
 
 # deps installs the system packages the tests use when they are missing
 # (as root, on Debian): iproute2 for namespaces, tcpdump for captures, ping
-# for the lab, and
+# for the lab, ethtool for the two-node lab's veths, and
 # openvswitch-switch as the compatibility and performance oracle.
 deps:
 	@need=""; \
 	command -v ip >/dev/null 2>&1 || need="$$need iproute2"; \
 	command -v tcpdump >/dev/null 2>&1 || need="$$need tcpdump"; \
 	command -v ping >/dev/null 2>&1 || need="$$need iputils-ping"; \
+	command -v ethtool >/dev/null 2>&1 || need="$$need ethtool"; \
 	command -v ovs-vsctl >/dev/null 2>&1 || need="$$need openvswitch-switch"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -66,6 +67,11 @@ test: deps vet build race fuzz
 
 lab: deps build
 	bash bench/lab.sh
+
+# lab2 is the seed lab's second half: two nodes joined by a Geneve tunnel,
+# then a router made of OpenFlow flows (see bench/lab2.sh for its settings).
+lab2: deps build
+	bash bench/lab2.sh
 
 clean:
 	rm -rf $(BINDIR)

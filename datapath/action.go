@@ -43,6 +43,15 @@ const (
 	// ActTunnelPop decapsulates the packet through the tunnel hook and
 	// recirculates the inner packet as received on Port.
 	ActTunnelPop
+	// ActSetARPOp rewrites the ARP opcode (U16); ActSetARPSha and
+	// ActSetARPTha a hardware address (MAC); ActSetARPSpa and
+	// ActSetARPTpa a protocol address (Addr). Frames that are not
+	// Ethernet/IPv4 ARP are left alone.
+	ActSetARPOp
+	ActSetARPSha
+	ActSetARPTha
+	ActSetARPSpa
+	ActSetARPTpa
 
 	numActionKinds
 )
@@ -53,8 +62,9 @@ const (
 // functions (Output, PushVLAN, ...) so that the others stay zero.
 type Action struct {
 	Kind    ActionKind
-	Proto   uint8 // ActSetTp*: L4 protocol, for text only
-	U8      uint8 // ActSetIPv4Tos, ActSetIPv4TTL
+	Proto   uint8  // ActSetTp*: L4 protocol, for text only
+	U8      uint8  // ActSetIPv4Tos, ActSetIPv4TTL
+	U16     uint16 // ActSetARPOp
 	TPID    uint16
 	TCI     uint16
 	TpPort  uint16
@@ -124,6 +134,21 @@ func TunnelPush(tnlPort, out flow.PortNo, data uint64) Action {
 // TunnelPop returns tnl_pop(port): decapsulate and recirculate as received
 // on the tunnel port.
 func TunnelPop(port flow.PortNo) Action { return Action{Kind: ActTunnelPop, Port: port} }
+
+// SetARPOp returns set(arp(op=op)).
+func SetARPOp(op uint16) Action { return Action{Kind: ActSetARPOp, U16: op} }
+
+// SetARPSha returns set(arp(sha=mac)).
+func SetARPSha(mac [6]byte) Action { return Action{Kind: ActSetARPSha, MAC: mac} }
+
+// SetARPTha returns set(arp(tha=mac)).
+func SetARPTha(mac [6]byte) Action { return Action{Kind: ActSetARPTha, MAC: mac} }
+
+// SetARPSpa returns set(arp(sip=addr)).
+func SetARPSpa(addr uint32) Action { return Action{Kind: ActSetARPSpa, Addr: addr} }
+
+// SetARPTpa returns set(arp(tip=addr)).
+func SetARPTpa(addr uint32) Action { return Action{Kind: ActSetARPTpa, Addr: addr} }
 
 // modifies reports whether the action changes the frame bytes of the
 // packet it runs on (so an earlier output of the same buffer must copy).

@@ -104,6 +104,21 @@ func appendAction(b []byte, a *Action, portName func(flow.PortNo) string, tnl Tu
 			b = append(b, "(dst="...)
 		}
 		return append(strconv.AppendUint(b, uint64(a.TpPort), 10), "))"...)
+	case ActSetARPOp:
+		b = append(b, "set(arp(op="...)
+		return append(strconv.AppendUint(b, uint64(a.U16), 10), "))"...)
+	case ActSetARPSha:
+		b = append(b, "set(arp(sha="...)
+		return append(appendMAC(b, a.MAC), "))"...)
+	case ActSetARPTha:
+		b = append(b, "set(arp(tha="...)
+		return append(appendMAC(b, a.MAC), "))"...)
+	case ActSetARPSpa:
+		b = append(b, "set(arp(sip="...)
+		return append(appendIPv4(b, a.Addr), "))"...)
+	case ActSetARPTpa:
+		b = append(b, "set(arp(tip="...)
+		return append(appendIPv4(b, a.Addr), "))"...)
 	case ActDecTTL:
 		return append(b, "dec_ttl(le_1(drop))"...)
 	case ActUserspace:

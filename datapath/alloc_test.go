@@ -87,6 +87,7 @@ func TestAllocsActions(t *testing.T) {
 		{"set ipv4", frame, Actions{SetIPv4Src(7), SetIPv4Dst(8), SetIPv4Tos(4), SetIPv4TTL(9), Output(2)}},
 		{"set tp", frame, Actions{SetTpSrc(ipProtoUDP, 1), SetTpDst(ipProtoUDP, 2), Output(2)}},
 		{"dec ttl", frame, Actions{DecTTL(), Output(2)}},
+		{"set arp", arpFrame(1, 1, 2), Actions{SetARPOp(2), SetARPSha(mac(3)), SetARPTha(mac(1)), SetARPSpa(2), SetARPTpa(1), Output(2)}},
 		{"userspace", frame, Actions{Userspace(1), Output(2)}},
 		{"tunnel push", frame, Actions{TunnelPush(7, 3, 42), Output(2)}},
 		{"tunnel pop", encap, Actions{TunnelPop(7)}},

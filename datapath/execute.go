@@ -46,6 +46,16 @@ func (w *Worker) execute(p *flow.Packet, k *flow.Key, acts Actions, depth int) {
 			p.SetTpSrc(a.TpPort)
 		case ActSetTpDst:
 			p.SetTpDst(a.TpPort)
+		case ActSetARPOp:
+			p.SetARPOp(a.U16)
+		case ActSetARPSha:
+			p.SetARPSha(a.MAC)
+		case ActSetARPTha:
+			p.SetARPTha(a.MAC)
+		case ActSetARPSpa:
+			p.SetARPSpa(a.Addr)
+		case ActSetARPTpa:
+			p.SetARPTpa(a.Addr)
 		case ActDecTTL:
 			if !p.DecTTL() {
 				w.bc.drops[DropTTL]++

@@ -25,8 +25,12 @@ func fuzzActions(prog []byte) Actions {
 			a.TPID, a.TCI = ethTypeVLAN, arg
 		case ActSetEthSrc, ActSetEthDst:
 			a.MAC = mac(byte(arg))
-		case ActSetIPv4Src, ActSetIPv4Dst:
+		case ActSetIPv4Src, ActSetIPv4Dst, ActSetARPSpa, ActSetARPTpa:
 			a.Addr = uint32(arg) << 8
+		case ActSetARPSha, ActSetARPTha:
+			a.MAC = mac(byte(arg))
+		case ActSetARPOp:
+			a.U16 = arg
 		case ActSetIPv4Tos, ActSetIPv4TTL:
 			a.U8 = byte(arg)
 		case ActSetTpSrc, ActSetTpDst:

@@ -278,3 +278,23 @@ func newBatchOf(frames ...[]byte) *ports.Batch {
 	fillBatch(b, frames...)
 	return b
 }
+
+// arpFrame builds an Ethernet/ARP request from mac(src)/sip for tip.
+func arpFrame(src byte, sip, tip uint32) []byte {
+	f := make([]byte, testEthLen+28)
+	for i := range 6 {
+		f[i] = 0xff
+	}
+	s := mac(src)
+	copy(f[6:12], s[:])
+	binary.BigEndian.PutUint16(f[12:], 0x0806)
+	a := f[testEthLen:]
+	binary.BigEndian.PutUint16(a[0:], 1)      // Ethernet
+	binary.BigEndian.PutUint16(a[2:], 0x0800) // IPv4
+	a[4], a[5] = 6, 4
+	binary.BigEndian.PutUint16(a[6:], 1) // request
+	copy(a[8:14], s[:])
+	binary.BigEndian.PutUint32(a[14:], sip)
+	binary.BigEndian.PutUint32(a[24:], tip)
+	return f
+}

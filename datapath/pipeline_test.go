@@ -425,6 +425,51 @@ func TestExecuteActions(t *testing.T) {
 	}
 }
 
+// TestExecuteARPActions turns an ARP request into the reply an ARP
+// responder flow makes, and leaves a non-ARP frame alone.
+func TestExecuteARPActions(t *testing.T) {
+	acts := Actions{SetARPOp(2), SetARPSha(mac(0xfe)), SetARPSpa(0x0a0000fe), SetARPTha(mac(1)), SetARPTpa(0x0a000001), Output(2)}
+	up := newUpcaller(func(k, mask *flow.Key, a *Actions) error {
+		maskEthDst(mask)
+		*a = append(*a, acts...)
+		return nil
+	})
+	dp, s2, _ := newTestDP(t, up, Config{})
+	b := ports.NewBatch()
+	fillBatch(b, arpFrame(1, 0x0a000001, 0x0a0000fe))
+	dp.Worker(0).ProcessBatch(1, b)
+	got := s2.last()
+	if len(got) != 1 {
+		t.Fatalf("%d frames out", len(got))
+	}
+	want := arpFrame(1, 0x0a000001, 0x0a0000fe)
+	a := want[testEthLen:]
+	binary.BigEndian.PutUint16(a[6:], 2)
+	m := mac(0xfe)
+	copy(a[8:14], m[:])
+	binary.BigEndian.PutUint32(a[14:], 0x0a0000fe)
+	m = mac(1)
+	copy(a[18:24], m[:])
+	binary.BigEndian.PutUint32(a[24:], 0x0a000001)
+	if !bytes.Equal(got[0], want) {
+		t.Fatalf("frame\n%x, want\n%x", got[0], want)
+	}
+
+	// A UDP frame is not ARP: unchanged.
+	up2 := newUpcaller(func(k, mask *flow.Key, a *Actions) error {
+		maskEthDst(mask)
+		*a = append(*a, acts...)
+		return nil
+	})
+	dp2, s3, _ := newTestDP(t, up2, Config{})
+	udp := udpFrame(2, 1, 1, 2, 3, 4)
+	fillBatch(b, udp)
+	dp2.Worker(0).ProcessBatch(1, b)
+	if got := s3.last(); len(got) != 1 || !bytes.Equal(got[0], udp) {
+		t.Fatalf("non-ARP frame changed: %x", got)
+	}
+}
+
 func TestDecTTLExpired(t *testing.T) {
 	up := newUpcaller(func(k, mask *flow.Key, acts *Actions) error {
 		maskEthDst(mask)

@@ -39,7 +39,9 @@ func TestAppendActions(t *testing.T) {
 		{"userspace", Actions{Userspace(0x1234)}, "userspace(pid=0,userdata(0000000000001234))"},
 		{"tunnel", Actions{TunnelPush(4, 1, 0x2a), TunnelPop(4)},
 			"tnl_push(tnl_port(4),header(hook=0x2a),out_port(p1)),tnl_pop(4)"},
-		{"unknown kind", Actions{{Kind: numActionKinds}}, "unknown_action(16)"},
+		{"set arp", Actions{SetARPOp(2), SetARPSpa(0xc0a80101), SetARPTpa(0xc0a8010a), SetARPSha(mac(1)), SetARPTha(mac(2))},
+			"set(arp(op=2)),set(arp(sip=192.168.1.1)),set(arp(tip=192.168.1.10)),set(arp(sha=00:00:00:00:00:01)),set(arp(tha=00:00:00:00:00:02))"},
+		{"unknown kind", Actions{{Kind: numActionKinds}}, "unknown_action(21)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

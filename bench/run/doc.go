@@ -20,6 +20,11 @@
 // process's monotonic clock. Every measurement uses its own range of
 // sequence numbers so late frames of the previous one are not counted.
 //
+// With Config.Switch.Tunnel set, the lab is topo.NewTunnel's (a second
+// switch namespace between the first and the sink, joined by an underlay
+// veth) and each switch is its tunnel scenario (bench/switches); the
+// report names its cases "<switch>+<tunnel>".
+//
 // A switch that fails to start, or forwards nothing within probeTimeout,
 // is reported as unavailable with the reason, and the run continues.
 // Everything created is removed when Run returns, including on error or

@@ -69,8 +69,14 @@ func Run(ctx context.Context, cfg Config) (rep *report.Report, err error) {
 			fmt.Fprintf(cfg.Progress, "[govs-bench %s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 		}
 	}
-	l.progress("building the lab (namespaces gen, switch, sink; two veth pairs)")
-	if l.t, err = topo.New(); err != nil {
+	if tun := cfg.Switch.Tunnel; tun != "" {
+		l.progress("building the tunnel lab (namespaces gen, switch, switch2, sink; %s tunnel over an underlay veth)", tun)
+		l.t, err = topo.NewTunnel()
+	} else {
+		l.progress("building the lab (namespaces gen, switch, sink; two veth pairs)")
+		l.t, err = topo.New()
+	}
+	if err != nil {
 		return rep, err
 	}
 	defer func() { err = errors.Join(err, l.close()) }()
@@ -138,11 +144,16 @@ func (l *lab) close() error {
 // measureSwitch starts one switch, measures it and stops it. Only a
 // cancelled ctx is returned as an error: everything else makes the
 // switch's cases unavailable.
-func (l *lab) measureSwitch(ctx context.Context, rep *report.Report, name, ruleFile string) error {
+func (l *lab) measureSwitch(ctx context.Context, rep *report.Report, swName, ruleFile string) error {
 	cfg := l.cfg
-	sw, err := switches.New(name, cfg.Switch)
+	sw, err := switches.New(swName, cfg.Switch)
 	if err != nil {
 		return err
+	}
+	// The report names the tunnel scenario's cases "govs+geneve" etc.
+	name := swName
+	if cfg.Switch.Tunnel != "" {
+		name += "+" + cfg.Switch.Tunnel
 	}
 	l.progress("%s: starting", name)
 	err = sw.Start(ctx, l.t)
@@ -176,7 +187,7 @@ func (l *lab) measureSwitch(ctx context.Context, rep *report.Report, name, ruleF
 			rep.Cases = append(rep.Cases, c)
 		}
 	}
-	if cfg.FlowSetup && name != switches.NameBridge {
+	if cfg.FlowSetup && swName != switches.NameBridge {
 		c := report.Case{Kind: report.KindFlowSetup, Switch: name, Size: flowSetupSize, Flows: gen.MaxFlows}
 		if err := l.measureCase(ctx, &c, true); err != nil {
 			if ctx.Err() != nil {

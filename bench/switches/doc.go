@@ -15,6 +15,15 @@
 //   - "ovs-afxdp": the same with type=afxdp ports (options:xdp-mode);
 //   - "bridge": a Linux bridge in the switch namespace.
 //
+// With Options.Tunnel (geneve or vxlan), New returns the tunnel scenario
+// of "govs" or "ovs" instead (tunnel_linux.go): two instances of the
+// switch, one in each switch namespace of a topo.NewTunnel lab, each with
+// br0 holding its host veth and a tunnel port (key 1) to the other, so
+// that every frame is encapsulated by one and decapsulated by the other.
+// govs puts the underlay address on the underlay veth (its tunnel ports
+// use kernel sockets); OVS puts it on the internal port of an underlay
+// bridge br-phy holding the veth (native tunnelling, ovs-facts §6).
+//
 // Start either makes the switch forward or returns an error that names
 // what failed (the runner reports the switch as "unavailable: <error>").
 // Stop undoes everything Start did, even after a failed Start: daemons

@@ -22,45 +22,70 @@ func newGovs(o Options) *govs { return &govs{o: o} }
 
 func (s *govs) Name() string { return NameGovs }
 
-func (s *govs) bin(name string) string { return filepath.Join(s.o.BinDir, name) }
+func (s *govs) env() []string { return govsEnv(s.dir) }
 
-func (s *govs) env() []string {
-	return []string{"OVS_RUNDIR=" + s.dir, "OVS_DBDIR=" + s.dir, "OVS_LOGDIR=" + s.dir}
+func govsEnv(dir string) []string {
+	return []string{"OVS_RUNDIR=" + dir, "OVS_DBDIR=" + dir, "OVS_LOGDIR=" + dir}
 }
 
 func (s *govs) Start(ctx context.Context, t *topo.Topology) error {
+	s.t = t
+	var err error
+	s.dir, err = startGovsDaemon(ctx, s.o, t.Switch)
+	if err != nil {
+		return err
+	}
+	return govsVsctl(ctx, s.o, s.dir,
+		[]string{"add-br", BridgeName},
+		[]string{"add-port", BridgeName, t.SwGenDev},
+		[]string{"add-port", BridgeName, t.SwSinkDev})
+}
+
+// startGovsDaemon starts govs-vswitchd inside ns with a new private run
+// directory, and waits for its database socket. It returns the directory
+// also on error (when one was made), for stopGovs.
+func startGovsDaemon(ctx context.Context, o Options, ns *topo.NS) (string, error) {
 	for _, b := range []string{"govs-vswitchd", "govs-vsctl"} {
-		if !exists(s.bin(b)) {
-			return fmt.Errorf("%s not found (run make build)", s.bin(b))
+		if !exists(filepath.Join(o.BinDir, b)) {
+			return "", fmt.Errorf("%s not found (run make build)", filepath.Join(o.BinDir, b))
 		}
 	}
 	dir, err := os.MkdirTemp("", "govs-bench-govs-")
 	if err != nil {
-		return err
+		return "", err
 	}
-	s.dir, s.t = dir, t
 	logFile := filepath.Join(dir, "govs-vswitchd.log")
-	workers := max(s.o.Workers, 1)
-	if _, err := runCmd(ctx, s.env(), "ip", "netns", "exec", t.Switch.Name, s.bin("govs-vswitchd"),
+	workers := max(o.Workers, 1)
+	if _, err := runCmd(ctx, govsEnv(dir), "ip", "netns", "exec", ns.Name, filepath.Join(o.BinDir, "govs-vswitchd"),
 		"--rundir="+dir, "--dbdir="+dir, "--pidfile="+filepath.Join(dir, "govs-vswitchd.pid"),
 		"--log-file="+logFile, "--metrics-addr=", fmt.Sprintf("--workers=%d", workers), "--detach"); err != nil {
-		return fmt.Errorf("%w\n%s", err, tail(logFile, logTail))
+		return dir, fmt.Errorf("%w\n%s", err, tail(logFile, logTail))
 	}
 	sock := filepath.Join(dir, "db.sock")
 	if err := waitFor(ctx, readyTimeout, sock, func() bool { return exists(sock) }); err != nil {
-		return fmt.Errorf("%w\n%s", err, tail(logFile, logTail))
+		return dir, fmt.Errorf("%w\n%s", err, tail(logFile, logTail))
 	}
-	db := "--db=unix:" + sock
-	for _, args := range [][]string{
-		{db, "add-br", BridgeName},
-		{db, "add-port", BridgeName, t.SwGenDev},
-		{db, "add-port", BridgeName, t.SwSinkDev},
-	} {
-		if _, err := runCmd(ctx, s.env(), s.bin("govs-vsctl"), args...); err != nil {
-			return fmt.Errorf("%w\n%s", err, tail(logFile, logTail))
+	return dir, nil
+}
+
+// govsVsctl runs govs-vsctl once per argument list against the daemon
+// in dir; an error carries the end of the daemon's log.
+func govsVsctl(ctx context.Context, o Options, dir string, cmds ...[]string) error {
+	db := "--db=unix:" + filepath.Join(dir, "db.sock")
+	for _, args := range cmds {
+		if _, err := runCmd(ctx, govsEnv(dir), filepath.Join(o.BinDir, "govs-vsctl"), append([]string{db}, args...)...); err != nil {
+			return fmt.Errorf("%w\n%s", err, tail(filepath.Join(dir, "govs-vswitchd.log"), logTail))
 		}
 	}
 	return nil
+}
+
+// stopGovs stops the daemon of dir and removes dir ("" is a no-op).
+func stopGovs(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	return errors.Join(stopPidfile(filepath.Join(dir, "govs-vswitchd.pid")), os.RemoveAll(dir))
 }
 
 func (s *govs) LoadRules(ctx context.Context, file string) (time.Duration, error) {
@@ -71,8 +96,7 @@ func (s *govs) Stop() error {
 	if s.dir == "" {
 		return nil
 	}
-	err := stopPidfile(filepath.Join(s.dir, "govs-vswitchd.pid"))
-	err = errors.Join(err, scrub(s.t), os.RemoveAll(s.dir))
+	err := errors.Join(stopGovs(s.dir), scrub(s.t))
 	s.dir, s.t = "", nil
 	return err
 }

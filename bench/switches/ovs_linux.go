@@ -30,50 +30,26 @@ func newOVS(name string, afxdp bool, o Options) *ovs {
 
 func (s *ovs) Name() string { return s.name }
 
-func (s *ovs) env() []string {
-	return []string{"OVS_RUNDIR=" + s.dir, "OVS_DBDIR=" + s.dir, "OVS_LOGDIR=" + s.dir, "OVS_SYSCONFDIR=" + s.dir}
+func (s *ovs) env() []string { return ovsEnv(s.dir) }
+
+func ovsEnv(dir string) []string {
+	return []string{"OVS_RUNDIR=" + dir, "OVS_DBDIR=" + dir, "OVS_LOGDIR=" + dir, "OVS_SYSCONFDIR=" + dir}
 }
 
-func (s *ovs) db() string { return "unix:" + filepath.Join(s.dir, "db.sock") }
-
 func (s *ovs) vsctl(ctx context.Context, args ...string) (string, error) {
-	return runCmd(ctx, s.env(), "ovs-vsctl", append([]string{"--db=" + s.db(), "--timeout=20"}, args...)...)
+	return ovsVsctl(ctx, s.dir, args...)
+}
+
+// ovsVsctl runs ovs-vsctl against the ovsdb-server of dir.
+func ovsVsctl(ctx context.Context, dir string, args ...string) (string, error) {
+	return runCmd(ctx, ovsEnv(dir), "ovs-vsctl", append([]string{"--db=unix:" + filepath.Join(dir, "db.sock"), "--timeout=20"}, args...)...)
 }
 
 func (s *ovs) Start(ctx context.Context, t *topo.Topology) error {
 	s.t = t
-	schema := s.o.OVSSchema
-	if schema == "" {
-		schema = DefaultOVSSchema
-	}
-	dir, err := os.MkdirTemp("", "govs-bench-ovs-")
-	if err != nil {
+	var err error
+	if s.dir, err = startOVSDaemons(ctx, s.o, t.Switch); err != nil {
 		return err
-	}
-	s.dir = dir
-	dbFile := filepath.Join(dir, "conf.db")
-	if _, err := runCmd(ctx, s.env(), "ovsdb-tool", "create", dbFile, schema); err != nil {
-		return err
-	}
-	if _, err := runCmd(ctx, s.env(), "ovsdb-server", dbFile,
-		"--remote=punix:"+filepath.Join(dir, "db.sock"),
-		"--pidfile="+filepath.Join(dir, "ovsdb-server.pid"),
-		"--unixctl="+filepath.Join(dir, "ovsdb-server.ctl"),
-		"--log-file="+filepath.Join(dir, "ovsdb-server.log"),
-		"--detach", "--no-chdir"); err != nil {
-		return err
-	}
-	if _, err := s.vsctl(ctx, "--no-wait", "init"); err != nil {
-		return err
-	}
-	vswitchdLog := filepath.Join(dir, "ovs-vswitchd.log")
-	// ovs-vswitchd must run in the switch namespace to see the veths.
-	if _, err := runCmd(ctx, s.env(), "ip", "netns", "exec", t.Switch.Name, "ovs-vswitchd", s.db(),
-		"--pidfile="+filepath.Join(dir, "ovs-vswitchd.pid"),
-		"--unixctl="+filepath.Join(dir, "ovs-vswitchd.ctl"),
-		"--log-file="+vswitchdLog,
-		"--detach", "--no-chdir"); err != nil {
-		return fmt.Errorf("%w\n%s", err, tail(vswitchdLog, logTail))
 	}
 	args := []string{"--", "add-br", BridgeName, "--", "set", "bridge", BridgeName, "datapath_type=netdev"}
 	for _, dev := range []string{t.SwGenDev, t.SwSinkDev} {
@@ -90,19 +66,71 @@ func (s *ovs) Start(ctx context.Context, t *topo.Topology) error {
 		return err
 	}
 	for _, dev := range []string{t.SwGenDev, t.SwSinkDev} {
-		if err := s.waitInterface(ctx, dev); err != nil {
+		if err := waitInterface(ctx, s.dir, dev); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// waitInterface waits until OVS gave dev an ofport, and returns the
-// Interface's error column if it has one.
-func (s *ovs) waitInterface(ctx context.Context, dev string) error {
+// startOVSDaemons creates a database in a new private directory and
+// starts ovsdb-server and ovs-vswitchd (the latter inside ns, to see its
+// devices). It returns the directory also on error (when one was made),
+// for stopOVS.
+func startOVSDaemons(ctx context.Context, o Options, ns *topo.NS) (string, error) {
+	schema := o.OVSSchema
+	if schema == "" {
+		schema = DefaultOVSSchema
+	}
+	dir, err := os.MkdirTemp("", "govs-bench-ovs-")
+	if err != nil {
+		return "", err
+	}
+	env := ovsEnv(dir)
+	dbFile := filepath.Join(dir, "conf.db")
+	if _, err := runCmd(ctx, env, "ovsdb-tool", "create", dbFile, schema); err != nil {
+		return dir, err
+	}
+	db := "unix:" + filepath.Join(dir, "db.sock")
+	if _, err := runCmd(ctx, env, "ovsdb-server", dbFile,
+		"--remote=p"+db,
+		"--pidfile="+filepath.Join(dir, "ovsdb-server.pid"),
+		"--unixctl="+filepath.Join(dir, "ovsdb-server.ctl"),
+		"--log-file="+filepath.Join(dir, "ovsdb-server.log"),
+		"--detach", "--no-chdir"); err != nil {
+		return dir, err
+	}
+	if _, err := ovsVsctl(ctx, dir, "--no-wait", "init"); err != nil {
+		return dir, err
+	}
+	vswitchdLog := filepath.Join(dir, "ovs-vswitchd.log")
+	if _, err := runCmd(ctx, env, "ip", "netns", "exec", ns.Name, "ovs-vswitchd", db,
+		"--pidfile="+filepath.Join(dir, "ovs-vswitchd.pid"),
+		"--unixctl="+filepath.Join(dir, "ovs-vswitchd.ctl"),
+		"--log-file="+vswitchdLog,
+		"--detach", "--no-chdir"); err != nil {
+		return dir, fmt.Errorf("%w\n%s", err, tail(vswitchdLog, logTail))
+	}
+	return dir, nil
+}
+
+// stopOVS stops the daemons of dir and removes dir ("" is a no-op).
+func stopOVS(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	return errors.Join(
+		stopPidfile(filepath.Join(dir, "ovs-vswitchd.pid")),
+		stopPidfile(filepath.Join(dir, "ovsdb-server.pid")),
+		os.RemoveAll(dir))
+}
+
+// waitInterface waits until the OVS of dir gave dev an ofport, and
+// returns the Interface's error column if it has one.
+func waitInterface(ctx context.Context, dir, dev string) error {
 	var ifErr error
 	err := waitFor(ctx, readyTimeout, "ofport of "+dev, func() bool {
-		out, err := s.vsctl(ctx, "--if-exists", "get", "interface", dev, "ofport", "error")
+		out, err := ovsVsctl(ctx, dir, "--if-exists", "get", "interface", dev, "ofport", "error")
 		if err != nil {
 			ifErr = err
 			return true
@@ -147,12 +175,7 @@ func (s *ovs) Stop() error {
 	if s.dir == "" {
 		return nil
 	}
-	var errs []error
-	errs = append(errs, stopPidfile(filepath.Join(s.dir, "ovs-vswitchd.pid")))
-	errs = append(errs, stopPidfile(filepath.Join(s.dir, "ovsdb-server.pid")))
-	errs = append(errs, scrub(s.t))
-	s.t = nil
-	errs = append(errs, os.RemoveAll(s.dir))
-	s.dir = ""
-	return errors.Join(errs...)
+	err := errors.Join(stopOVS(s.dir), scrub(s.t))
+	s.t, s.dir = nil, ""
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"govs/bench/topo"
@@ -52,6 +53,10 @@ type Options struct {
 	XDPMode string
 	// Workers is the number of govs datapath workers (0: 1).
 	Workers int
+	// Tunnel, when set (geneve or vxlan), selects the tunnel scenario:
+	// the switch is two instances joined by a tunnel of that type across
+	// a topo.NewTunnel lab. Only govs and ovs have one.
+	Tunnel string
 }
 
 // DefaultOVSSchema is where Debian installs the OVS schema.
@@ -60,8 +65,30 @@ const DefaultOVSSchema = "/usr/share/openvswitch/vswitch.ovsschema"
 // ErrUnknown is returned by New for a name not in Names.
 var ErrUnknown = errors.New("unknown switch")
 
+// ErrNoTunnel is returned by New for a switch without a tunnel scenario.
+var ErrNoTunnel = errors.New("no tunnel scenario")
+
+// TunnelSwitches are the switches with a tunnel scenario, TunnelTypes
+// the tunnel types it knows.
+var (
+	TunnelSwitches = []string{NameGovs, NameOVS}
+	TunnelTypes    = []string{"geneve", "vxlan"}
+)
+
 // New returns the switch called name.
 func New(name string, o Options) (Switch, error) {
+	if o.Tunnel != "" {
+		if !slices.Contains(TunnelTypes, o.Tunnel) {
+			return nil, fmt.Errorf("%w: unknown tunnel type %q (known: %v)", ErrNoTunnel, o.Tunnel, TunnelTypes)
+		}
+		switch name {
+		case NameGovs, NameOVS:
+			return newTunnelPair(name, o), nil
+		case NameGovsDatapath, NameOVSAFXDP, NameBridge:
+			return nil, fmt.Errorf("%w for switch %q (only %v)", ErrNoTunnel, name, TunnelSwitches)
+		}
+		return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknown, name, Names)
+	}
 	switch name {
 	case NameGovs:
 		return newGovs(o), nil

@@ -21,3 +21,4 @@ func newGovs(Options) Switch                       { return unsupported{NameGovs
 func newGovsDatapath(Options) Switch               { return unsupported{NameGovsDatapath} }
 func newOVS(name string, _ bool, _ Options) Switch { return unsupported{name} }
 func newBridge() Switch                            { return unsupported{NameBridge} }
+func newTunnelPair(name string, _ Options) Switch  { return unsupported{name} }

@@ -5,6 +5,12 @@
 //	                                   ├ ns switch (the switch under test)
 //	ns sink: SinkDev ──veth── SwSinkDev ┘
 //
+// NewTunnel builds the tunnel lab instead: the sink's veth is in a second
+// switch namespace, joined to the first by an underlay veth pair
+// (MTU UnderlayMTU):
+//
+//	gen ── Switch ══ underlay veth ══ Switch2 ── sink
+//
 // Nothing is created in the host namespace. Names are a prefix, the pid
 // and a sequence number, at most 15 bytes (IFNAMSIZ-1). Deleting a
 // namespace deletes the veth ends in it, so Close only deletes the three

@@ -148,17 +148,44 @@ func (ns *NS) Do(f func() error) error {
 	return <-errc
 }
 
-// Topology is the lab: generator, switch and sink namespaces.
+// Topology is the lab: generator, switch and sink namespaces; in the
+// tunnel lab (NewTunnel) a second switch namespace holds the sink's veth
+// and an underlay veth pair joins the two switch namespaces.
 type Topology struct {
 	Gen, Switch, Sink  *NS
 	GenDev, SwGenDev   string // the generator's veth pair
-	SinkDev, SwSinkDev string // the sink's veth pair
-	closeOnce          sync.Once
-	closeErr           error
+	SinkDev, SwSinkDev string // the sink's veth pair (SwSinkDev in SinkSwitch())
+	// Switch2 is the second switch namespace of the tunnel lab, nil
+	// otherwise. UnderDev (in Switch) and Under2Dev (in Switch2) are the
+	// underlay veth pair, with MTU UnderlayMTU.
+	Switch2             *NS
+	UnderDev, Under2Dev string
+	closeOnce           sync.Once
+	closeErr            error
+}
+
+// UnderlayMTU is the MTU of the tunnel lab's underlay veths: room for a
+// 1500-byte inner frame plus the Geneve/VXLAN, UDP and IPv4 headers.
+const UnderlayMTU = 1600
+
+// SinkSwitch returns the namespace that holds SwSinkDev: Switch2 in the
+// tunnel lab, Switch otherwise.
+func (t *Topology) SinkSwitch() *NS {
+	if t.Switch2 != nil {
+		return t.Switch2
+	}
+	return t.Switch
 }
 
 // New builds the topology; on error it removes whatever it created.
-func New() (t *Topology, err error) {
+func New() (t *Topology, err error) { return build(false) }
+
+// NewTunnel builds the tunnel lab: generator → Switch ⇄ underlay veth ⇄
+// Switch2 → sink (the underlay veths get no address: the switches put
+// their underlay addresses where they want them).
+func NewTunnel() (t *Topology, err error) { return build(true) }
+
+func build(tunnel bool) (t *Topology, err error) {
 	t = &Topology{}
 	defer func() {
 		if err != nil {
@@ -169,6 +196,22 @@ func New() (t *Topology, err error) {
 	if t.Switch, err = NewNS("gbw"); err != nil {
 		return t, err
 	}
+	if tunnel {
+		if t.Switch2, err = NewNS("gbx"); err != nil {
+			return t, err
+		}
+		t.UnderDev, t.Under2Dev = UniqueName("gbwu"), UniqueName("gbxu")
+		if _, err = t.Switch.Run("ip", "link", "add", t.UnderDev, "mtu", fmt.Sprint(UnderlayMTU), "type", "veth",
+			"peer", "name", t.Under2Dev, "mtu", fmt.Sprint(UnderlayMTU), "netns", t.Switch2.Name); err != nil {
+			return t, err
+		}
+		if _, err = t.Switch.Run("ip", "link", "set", t.UnderDev, "up"); err != nil {
+			return t, err
+		}
+		if _, err = t.Switch2.Run("ip", "link", "set", t.Under2Dev, "up"); err != nil {
+			return t, err
+		}
+	}
 	if t.Gen, err = NewNS("gbg"); err != nil {
 		return t, err
 	}
@@ -178,14 +221,15 @@ func New() (t *Topology, err error) {
 	t.SwGenDev, t.GenDev = UniqueName("gbwg"), UniqueName("gbgg")
 	t.SwSinkDev, t.SinkDev = UniqueName("gbwk"), UniqueName("gbkk")
 	for _, v := range []struct {
+		sw   *NS
 		a, b string
 		peer *NS
 		mac  net.HardwareAddr
-	}{{t.SwGenDev, t.GenDev, t.Gen, GenMAC}, {t.SwSinkDev, t.SinkDev, t.Sink, SinkMAC}} {
-		if _, err = t.Switch.Run("ip", "link", "add", v.a, "type", "veth", "peer", "name", v.b, "netns", v.peer.Name); err != nil {
+	}{{t.Switch, t.SwGenDev, t.GenDev, t.Gen, GenMAC}, {t.SinkSwitch(), t.SwSinkDev, t.SinkDev, t.Sink, SinkMAC}} {
+		if _, err = v.sw.Run("ip", "link", "add", v.a, "type", "veth", "peer", "name", v.b, "netns", v.peer.Name); err != nil {
 			return t, err
 		}
-		if _, err = t.Switch.Run("ip", "link", "set", v.a, "up"); err != nil {
+		if _, err = v.sw.Run("ip", "link", "set", v.a, "up"); err != nil {
 			return t, err
 		}
 		if _, err = v.peer.Run("ip", "link", "set", v.b, "address", v.mac.String(), "up"); err != nil {
@@ -195,11 +239,11 @@ func New() (t *Topology, err error) {
 	return t, nil
 }
 
-// Close deletes the three namespaces (and so the veths). It is idempotent.
+// Close deletes the namespaces (and so the veths). It is idempotent.
 func (t *Topology) Close() error {
 	t.closeOnce.Do(func() {
 		var errs []error
-		for _, ns := range []*NS{t.Gen, t.Sink, t.Switch} {
+		for _, ns := range []*NS{t.Gen, t.Sink, t.Switch, t.Switch2} {
 			if ns != nil {
 				errs = append(errs, ns.Delete())
 			}

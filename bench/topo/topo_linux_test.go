@@ -103,3 +103,43 @@ func TestRunError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTunnelTopology(t *testing.T) {
+	requireRoot(t)
+	tp, err := NewTunnel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tp.Close() })
+	if tp.SinkSwitch() != tp.Switch2 {
+		t.Fatal("SinkSwitch is not Switch2")
+	}
+	tests := []struct {
+		ns   *NS
+		dev  string
+		want string
+	}{
+		{tp.Switch, tp.SwGenDev, "UP"},
+		{tp.Switch2, tp.SwSinkDev, "UP"},
+		{tp.Switch, tp.UnderDev, "mtu 1600"},
+		{tp.Switch2, tp.Under2Dev, "mtu 1600"},
+		{tp.Gen, tp.GenDev, GenMAC.String()},
+		{tp.Sink, tp.SinkDev, SinkMAC.String()},
+	}
+	for _, tt := range tests {
+		out, err := tt.ns.Run("ip", "link", "show", tt.dev)
+		if err != nil || !strings.Contains(out, tt.want) {
+			t.Errorf("%s in %s: %v %q, want %q", tt.dev, tt.ns.Name, err, out, tt.want)
+		}
+	}
+	names := []string{tp.Gen.Name, tp.Switch.Name, tp.Switch2.Name, tp.Sink.Name}
+	if err := tp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	list := netnsList(t)
+	for _, n := range names {
+		if strings.Contains(list, n) {
+			t.Errorf("namespace %s left after Close", n)
+		}
+	}
+}

@@ -7,6 +7,12 @@
 // `ovs-ofctl add-flows` takes for 100 000 rules. Output: progress lines,
 // a table, optional JSON (-json) and a PNG bar chart (-chart).
 //
+// With -tunnel geneve (or vxlan) it measures the tunnel scenario instead:
+// each switch (govs, OVS netdev) runs as two instances in two namespaces
+// joined by an underlay veth, and the load crosses generator → switch
+// (encapsulation) → tunnel → switch (decapsulation) → sink; the cases are
+// reported as "govs+geneve", "ovs+geneve".
+//
 // It must run as root. Everything it creates (namespaces, veths, daemons,
 // temporary run directories) is removed on exit, on error and on
 // SIGINT/SIGTERM. See bench/run for the measurement method.
@@ -14,5 +20,6 @@
 // Usage:
 //
 //	govs-bench [-quick] [-switches govs,ovs,...] [-sizes 64,512,1500]
-//	           [-flows 1,1000,100000] [-runs 3] [-duration 3s] [-json FILE] [-chart FILE.png]
+//	           [-flows 1,1000,100000] [-runs 3] [-duration 3s] [-tunnel geneve|vxlan]
+//	           [-json FILE] [-chart FILE.png]
 package main

@@ -69,6 +69,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		schema    = fs.String("ovs-schema", switches.DefaultOVSSchema, "OVS vswitch.ovsschema")
 		xdpMode   = fs.String("xdp-mode", defaultXDPMode, "options:xdp-mode of the ovs-afxdp ports (generic, native, best-effort, ...)")
 		workers   = fs.Int("workers", 1, "govs datapath workers")
+		tunnel    = fs.String("tunnel", "", "tunnel scenario: geneve or vxlan; each switch is two instances joined by that tunnel "+
+			"(generator -> switch -> tunnel -> switch -> sink: encap+decap); switches: "+strings.Join(switches.TunnelSwitches, ",")+" (the default with -tunnel)")
 		jsonFile  = fs.String("json", "", "write the results as JSON to FILE")
 		chartFile = fs.String("chart", "", "draw a PNG bar chart to FILE")
 	)
@@ -102,6 +104,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.cfg.Switches, err = parseSwitches(*sws); err != nil {
 		return nil, err
 	}
+	if *tunnel != "" {
+		if !contains(switches.TunnelTypes, *tunnel) {
+			return nil, fmt.Errorf("%w: -tunnel: unknown tunnel type %q (known: %s)", errUsage, *tunnel, strings.Join(switches.TunnelTypes, ","))
+		}
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "switches" })
+		if !set || *sws == allSwitches {
+			o.cfg.Switches = append([]string(nil), switches.TunnelSwitches...)
+		}
+	}
 	if o.cfg.Sizes, err = parseIntList("sizes", *sizes); err != nil {
 		return nil, err
 	}
@@ -110,7 +122,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	o.cfg.Runs, o.cfg.Duration, o.cfg.Warmup, o.cfg.Rate, o.cfg.LatencyRate = *runs, *duration, *warmup, *rate, *latRate
 	o.cfg.FlowSetup, o.cfg.Rules, o.cfg.Window = *flowSetup, *rules, *window
-	o.cfg.Switch = switches.Options{BinDir: *binDir, OVSSchema: *schema, XDPMode: *xdpMode, Workers: *workers}
+	o.cfg.Switch = switches.Options{BinDir: *binDir, OVSSchema: *schema, XDPMode: *xdpMode, Workers: *workers, Tunnel: *tunnel}
 	o.cfg.Command = "govs-bench " + strings.Join(args, " ")
 	if err := o.cfg.Validate(); err != nil {
 		return nil, err

@@ -167,3 +167,39 @@ func FuzzParseIntList(f *testing.F) {
 		}
 	})
 }
+
+func TestParseFlagsTunnel(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string // switches; nil: an error
+	}{
+		{[]string{"-tunnel", "geneve"}, []string{"govs", "ovs"}},
+		{[]string{"-tunnel", "vxlan", "-switches", "ovs"}, []string{"ovs"}},
+		{[]string{"-tunnel", "geneve", "-switches", "all"}, []string{"govs", "ovs"}},
+		{[]string{"-tunnel", "gre"}, nil},
+		{[]string{"-tunnel", "geneve", "-switches", "bridge"}, nil},
+		{[]string{"-tunnel", "geneve", "-switches", "govs-datapath"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			o, err := parseFlags(tt.args, io.Discard)
+			if tt.want == nil {
+				if err == nil {
+					t.Fatalf("accepted, switches %v", o.cfg.Switches)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(o.cfg.Switches, tt.want) || o.cfg.Switch.Tunnel != tt.args[1] {
+				t.Fatalf("switches %v tunnel %q", o.cfg.Switches, o.cfg.Switch.Tunnel)
+			}
+		})
+	}
+	// Without -tunnel nothing changes.
+	o, err := parseFlags(nil, io.Discard)
+	if err != nil || o.cfg.Switch.Tunnel != "" || !slices.Equal(o.cfg.Switches, switches.Names) {
+		t.Fatalf("default: %v %+v", err, o.cfg)
+	}
+}

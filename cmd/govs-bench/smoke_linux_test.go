@@ -174,3 +174,69 @@ func TestCancelled(t *testing.T) {
 		t.Errorf("no cleanup line:\n%s", stderr.String())
 	}
 }
+
+// TestTunnelSmoke runs `govs-bench -quick -tunnel geneve` for govs
+// (freshly built) and OVS, and checks that frames crossed the tunnel for
+// both and that nothing is left behind.
+func TestTunnelSmoke(t *testing.T) {
+	requireRoot(t)
+	for _, tool := range []string{"go", "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	bin := t.TempDir()
+	bctx, bcancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer bcancel()
+	build := exec.CommandContext(bctx, "go", "build", "-o", bin, "govs/cmd/govs-vswitchd", "govs/cmd/govs-vsctl")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	jsonFile := filepath.Join(t.TempDir(), "r.json")
+	ns0, links0, daemons0 := hostState(t)
+	ctx, cancel := context.WithTimeout(context.Background(), smokeTimeout)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := mainErr(ctx, []string{"-quick", "-tunnel", "geneve", "-flows", "1", "-bin-dir", bin, "-json", jsonFile}, &stdout, &stderr)
+	t.Logf("stderr:\n%s\nstdout:\n%s", stderr.String(), stdout.String())
+	if code != exitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	f, err := os.Open(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rep, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, c := range rep.Cases {
+		if c.Unavailable != "" || len(c.Runs) != 1 || c.Runs[0].Received == 0 {
+			t.Errorf("%s: nothing crossed the tunnel: %+v", c.Switch, c)
+		}
+		got[c.Switch] = true
+	}
+	if !got["govs+geneve"] || !got["ovs+geneve"] || len(rep.Cases) != 2 {
+		t.Errorf("cases %v, want govs+geneve and ovs+geneve", got)
+	}
+	// Only this process's links count: other tests on the host may add
+	// and remove theirs meanwhile.
+	ns1, links1, daemons1 := hostState(t)
+	if ns1 != ns0 || ourLinks(links1) != ourLinks(links0) || daemons1 != daemons0 {
+		t.Errorf("left behind: namespaces %q -> %q, links %q -> %q, daemons %q", ns0, ns1, ourLinks(links0), ourLinks(links1), daemons1)
+	}
+}
+
+// ourLinks keeps the lines of hostState's link list whose name is one
+// of this process's (topo.UniqueName).
+func ourLinks(links string) string {
+	var keep []string
+	for _, l := range strings.Split(links, "\n") {
+		if _, name, ok := strings.Cut(l, ": "); ok && isOurs(strings.TrimSuffix(name, ":")) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}

@@ -122,8 +122,10 @@ func ipv4HeaderOK(p *Packet) (good, ok bool) {
 // checksums stay valid.
 func FuzzPacket(f *testing.F) {
 	for _, c := range extractCases() {
-		f.Add(c.frame(f), []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, uint32(0x0a000001))
+		f.Add(c.frame(f), []byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint32(0x0a000001))
 	}
+	// Ops 0-8 and 11-15 rewrite fields, 9 and 10 push and pop a tag.
+	const nOps = 16
 	f.Fuzz(func(t *testing.T, frame, ops []byte, val uint32) {
 		const headroom = 8
 		buf := make([]byte, headroom+len(frame))
@@ -138,7 +140,7 @@ func FuzzPacket(f *testing.F) {
 			ipGood, ipOK := ipv4HeaderOK(p)
 			l4Good, l4OK := l4ChecksumOK(p)
 			off, n := p.Off, p.Len
-			switch op % 11 {
+			switch op % nOps {
 			case 0:
 				p.SetEthSrc([6]byte{byte(val)})
 			case 1:
@@ -164,19 +166,29 @@ func FuzzPacket(f *testing.F) {
 				}
 			case 10:
 				p.PopVLAN()
+			case 11:
+				p.SetARPOp(uint16(val))
+			case 12:
+				p.SetARPSha([6]byte{byte(val), 1})
+			case 13:
+				p.SetARPTha([6]byte{byte(val >> 8), 2})
+			case 14:
+				p.SetARPSpa(val)
+			case 15:
+				p.SetARPTpa(^val)
 			}
 			if p.Off < 0 || p.Len < 0 || p.Off+p.Len > len(p.Buf) {
-				t.Fatalf("op %d: Off %d Len %d Buf %d", op%11, p.Off, p.Len, len(p.Buf))
+				t.Fatalf("op %d: Off %d Len %d Buf %d", op%nOps, p.Off, p.Len, len(p.Buf))
 			}
 			if d := p.Len - n; d != 0 && d != header.VLANTagSize && d != -header.VLANTagSize || p.Off+p.Len != off+n {
-				t.Fatalf("op %d: frame end moved: off %d len %d -> off %d len %d", op%11, off, n, p.Off, p.Len)
+				t.Fatalf("op %d: frame end moved: off %d len %d -> off %d len %d", op%nOps, off, n, p.Off, p.Len)
 			}
-			if op%11 < 9 {
+			if o := op % nOps; o < 9 || o > 10 {
 				if g, ok := ipv4HeaderOK(p); ipOK && ipGood && (!ok || !g) {
-					t.Fatalf("op %d broke the IPv4 header checksum", op%11)
+					t.Fatalf("op %d broke the IPv4 header checksum", op%nOps)
 				}
 				if g, ok := l4ChecksumOK(p); l4OK && l4Good && ok && !g {
-					t.Fatalf("op %d broke the L4 checksum", op%11)
+					t.Fatalf("op %d broke the L4 checksum", op%nOps)
 				}
 			}
 		}

@@ -51,3 +51,18 @@ func (a ARP) SPA() uint32 { return binary.BigEndian.Uint32(a[arpSPA:]) }
 
 // TPA returns the target protocol (IPv4) address.
 func (a ARP) TPA() uint32 { return binary.BigEndian.Uint32(a[arpTPA:]) }
+
+// SetOp sets the opcode.
+func (a ARP) SetOp(op uint16) { binary.BigEndian.PutUint16(a[arpOp:], op) }
+
+// SetSHA sets the sender hardware address.
+func (a ARP) SetSHA(m [6]byte) { copy(a[arpSHA:arpSHA+EthernetAddrLen], m[:]) }
+
+// SetTHA sets the target hardware address.
+func (a ARP) SetTHA(m [6]byte) { copy(a[arpTHA:arpTHA+EthernetAddrLen], m[:]) }
+
+// SetSPA sets the sender protocol (IPv4) address.
+func (a ARP) SetSPA(addr uint32) { binary.BigEndian.PutUint32(a[arpSPA:], addr) }
+
+// SetTPA sets the target protocol (IPv4) address.
+func (a ARP) SetTPA(addr uint32) { binary.BigEndian.PutUint32(a[arpTPA:], addr) }

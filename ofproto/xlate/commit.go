@@ -12,8 +12,8 @@ const packetWords = 13
 
 // commit emits the datapath actions that turn the packet as the datapath
 // has it (base) into the working flow, before an output, as OVS's
-// commit_odp_actions in its order: Ethernet, IPv4, L4 ports, VLANs.
-// A change the datapath cannot make (IPv6 addresses, ARP fields...)
+// commit_odp_actions in its order: Ethernet, IPv4 or ARP, L4 ports,
+// VLANs. A change the datapath cannot make (IPv6 addresses, ICMP...)
 // fails the translation with FailUnsupportedSet.
 func (c *ctx) commit() {
 	b, w := &c.base, &c.work
@@ -29,6 +29,7 @@ func (c *ctx) commit() {
 		b.SetEthDst(w.EthDst())
 	}
 	c.commitNw()
+	c.commitARP()
 	c.commitPorts()
 	c.commitVLANs()
 	for i := 0; i < packetWords; i++ {
@@ -91,6 +92,36 @@ func (c *ctx) commitNw() {
 	b.SetIPv4Dst(w.IPv4Dst())
 	b.SetNwTos(w.NwTos())
 	b.SetNwTTL(w.NwTTL())
+}
+
+// commitARP commits ARP fields (OVS commit_set_arp_action): the opcode
+// (the key's nw_proto, its low 8 bits as OVS), the sender and target
+// protocol addresses (the key's IPv4 words) and hardware addresses.
+func (c *ctx) commitARP() {
+	b, w := &c.base, &c.work
+	if t := w.EthType(); t != flowtable.EthTypeARP && t != flowtable.EthTypeRARP {
+		return
+	}
+	if w.NwProto() != b.NwProto() {
+		c.acts = append(c.acts, datapath.SetARPOp(uint16(w.NwProto())))
+		b.SetNwProto(w.NwProto())
+	}
+	if w.IPv4Src() != b.IPv4Src() {
+		c.acts = append(c.acts, datapath.SetARPSpa(w.IPv4Src()))
+		b.SetIPv4Src(w.IPv4Src())
+	}
+	if w.IPv4Dst() != b.IPv4Dst() {
+		c.acts = append(c.acts, datapath.SetARPTpa(w.IPv4Dst()))
+		b.SetIPv4Dst(w.IPv4Dst())
+	}
+	if w.ArpSha() != b.ArpSha() {
+		c.acts = append(c.acts, datapath.SetARPSha(w.ArpSha()))
+		b.SetArpSha(w.ArpSha())
+	}
+	if w.ArpTha() != b.ArpTha() {
+		c.acts = append(c.acts, datapath.SetARPTha(w.ArpTha()))
+		b.SetArpTha(w.ArpTha())
+	}
 }
 
 // commitPorts commits TCP/UDP/SCTP ports.

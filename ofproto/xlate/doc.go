@@ -34,8 +34,8 @@
 // translated as received there. Failures count in Counters.TunnelDrops. Datapath "set"
 // and VLAN actions are emitted only before an output, for what differs
 // from the packet as the datapath has it (OVS commit_odp_actions order:
-// Ethernet, IPv4, L4 ports, VLANs). A rewrite the datapath cannot do
-// (IPv6 addresses, ARP fields, ICMP type/code) drops the packet
+// Ethernet, IPv4 or ARP fields, L4 ports, VLANs). A rewrite the datapath
+// cannot do (IPv6 addresses, ICMP type/code) drops the packet
 // (FailUnsupportedSet). Output to the input port is skipped unless
 // IN_PORT, as OVS. The budget is OVS's: depth 64 and 4096 lookups; over
 // it the packet is dropped (FailDepth/FailResubmits, counted in Stats).

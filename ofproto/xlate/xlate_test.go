@@ -83,6 +83,13 @@ func TestTranslate(t *testing.T) {
 			"table=5,actions=resubmit(,6),resubmit(,6),resubmit(,6),resubmit(,6)",
 			"table=6,actions=resubmit(,7),resubmit(,7)"},
 			key: ipKey(1, 1, 2, 6, 64), acts: "drop", fail: FailResubmits},
+		{name: "ARP responder (move/load, in_port)", flows: []string{"arp,arp_op=1,arp_tpa=10.0.0.254,actions=" +
+			"move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],mod_dl_src:02:00:00:00:00:fe,load:0x2->NXM_OF_ARP_OP[]," +
+			"move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[]," +
+			"load:0x0200000000fe->NXM_NX_ARP_SHA[],load:0x0a0000fe->NXM_OF_ARP_SPA[],in_port"},
+			key: arpRequestKey(1, 0x0a000001, 0x0a0000fe),
+			acts: "set(eth(src=02:00:00:00:00:fe)),set(eth(dst=00:00:00:00:00:01)),set(arp(op=2)),set(arp(sip=10.0.0.254))," +
+				"set(arp(tip=10.0.0.1)),set(arp(sha=02:00:00:00:00:fe)),set(arp(tha=00:00:00:00:00:01)),1"},
 		{name: "unsupported rewrite", flows: []string{"ipv6,actions=set_field:::1->ipv6_src,output:2"},
 			key: ip6Key(1), acts: "drop", fail: FailUnsupportedSet},
 	}
@@ -106,6 +113,20 @@ func TestTranslate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// arpRequestKey is an ARP request from 00:00:00:00:00:01 (spa) for tpa.
+func arpRequestKey(in flow.PortNo, spa, tpa uint32) flow.Key {
+	var k flow.Key
+	k.SetInPort(in)
+	k.SetEthSrc([6]byte{0, 0, 0, 0, 0, 1})
+	k.SetEthDst([6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	k.SetEthType(0x0806)
+	k.SetNwProto(1)
+	k.SetIPv4Src(spa)
+	k.SetIPv4Dst(tpa)
+	k.SetArpSha([6]byte{0, 0, 0, 0, 0, 1})
+	return k
 }
 
 func ip6Key(in flow.PortNo) flow.Key {
