@@ -1,11 +1,7 @@
 package normal
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +11,7 @@ import (
 
 	"govs/datapath/flow"
 	"govs/datapath/header"
+	"govs/internal/ovsoracle"
 	"govs/ofproto/maclearn"
 )
 
@@ -26,92 +23,22 @@ import (
 // megaflow VLAN/ARP fields) and `fdb/show` with Decide and maclearn.
 
 const (
-	oracleCmdTimeout = 10 * time.Second
-	oracleLearnWait  = 3 * time.Second
-	oraclePoll       = 20 * time.Millisecond
-	oracleBridge     = "br0"
+	oracleLearnWait = 3 * time.Second
+	oraclePoll      = 20 * time.Millisecond
+	oracleBridge    = "br0"
 )
 
 type ovsOracle struct {
+	*ovsoracle.OVS
 	t    *testing.T
-	dir  string
-	env  []string
-	dbs  string // --db=unix:...
-	ctl  string // vswitchd unixctl socket
-	dp   map[int]flow.PortNo
 	mgmt string
-}
-
-func (o *ovsOracle) run(name string, args ...string) string {
-	o.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), oracleCmdTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = o.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		o.t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (o *ovsOracle) vsctl(args ...string) string {
-	return o.run("ovs-vsctl", append([]string{o.dbs}, args...)...)
-}
-func (o *ovsOracle) appctl(args ...string) string {
-	return o.run("ovs-appctl", append([]string{"-t", o.ctl}, args...)...)
+	dp   map[int]flow.PortNo
 }
 
 func startOVS(t *testing.T) *ovsOracle {
-	if testing.Short() {
-		t.Skip("differential test against OVS skipped in -short mode")
-	}
-	for _, b := range []string{"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl", "ovs-ofctl"} {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s not installed", b)
-		}
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("differential test against OVS needs root")
-	}
-	schema := "/usr/share/openvswitch/vswitch.ovsschema"
-	if _, err := os.Stat(schema); err != nil {
-		t.Skip("OVS schema not installed")
-	}
-	dir, err := os.MkdirTemp("", "gvn") // short: unix socket paths are limited
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	o := &ovsOracle{t: t, dir: dir, ctl: filepath.Join(dir, "ovs-vswitchd.ctl"),
-		dbs: "--db=unix:" + filepath.Join(dir, "db.sock"), mgmt: "unix:" + filepath.Join(dir, oracleBridge+".mgmt")}
-	o.env = append(os.Environ(), "OVS_RUNDIR="+dir, "OVS_DBDIR="+dir, "OVS_LOGDIR="+dir, "OVS_SYSCONFDIR="+dir)
-	o.run("ovsdb-tool", "create", filepath.Join(dir, "conf.db"), schema)
-	o.run("ovsdb-server", filepath.Join(dir, "conf.db"), "--remote=punix:"+filepath.Join(dir, "db.sock"),
-		"--pidfile="+filepath.Join(dir, "ovsdb-server.pid"), "--unixctl="+filepath.Join(dir, "ovsdb-server.ctl"),
-		"--log-file="+filepath.Join(dir, "ovsdb-server.log"), "--detach")
-	t.Cleanup(func() { stopDaemon(dir, "ovsdb-server") })
-	o.vsctl("--no-wait", "init")
-	o.run("ovs-vswitchd", "unix:"+filepath.Join(dir, "db.sock"), "--enable-dummy=override", "--disable-system",
-		"--pidfile="+filepath.Join(dir, "ovs-vswitchd.pid"), "--unixctl="+o.ctl,
-		"--log-file="+filepath.Join(dir, "ovs-vswitchd.log"), "--detach")
-	t.Cleanup(func() { stopDaemon(dir, "ovs-vswitchd") })
-	return o
-}
-
-// stopDaemon asks a daemon started by startOVS to exit, then kills it
-// by the pid in its pidfile.
-func stopDaemon(dir, name string) {
-	ctx, cancel := context.WithTimeout(context.Background(), oracleCmdTimeout)
-	defer cancel()
-	exec.CommandContext(ctx, "ovs-appctl", "-t", filepath.Join(dir, name+".ctl"), "exit").Run()
-	if b, err := os.ReadFile(filepath.Join(dir, name+".pid")); err == nil {
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			if p, err := os.FindProcess(pid); err == nil {
-				p.Kill()
-			}
-		}
-	}
+	o := ovsoracle.Start(t, ovsoracle.Options{DirPrefix: "gvn", Tools: []string{"ovs-ofctl"},
+		NeedRoot: true, SkipShort: true, DisableSystem: true})
+	return &ovsOracle{OVS: o, t: t, mgmt: o.Mgmt(oracleBridge)}
 }
 
 // oraclePort is one port configured identically on both sides.
@@ -155,16 +82,16 @@ func (o *ovsOracle) configure() []PortConfig {
 			args = append(args, "--", "set", "port", p.name, "vlan_mode="+p.mode)
 		}
 	}
-	o.vsctl(args...)
+	o.Vsctl(args...)
 	for _, p := range oraclePorts {
 		if p.noFlood {
-			o.run("ovs-ofctl", "mod-port", o.mgmt, p.name, "no-flood")
+			o.Run("ovs-ofctl", "mod-port", o.mgmt, p.name, "no-flood")
 		}
 	}
 	// Map datapath port numbers to OpenFlow ports: "    p1 1/3: (system)".
 	o.dp = map[int]flow.PortNo{}
 	re := regexp.MustCompile(`(?m)^\s+(\S+) (\d+)/(\d+):`)
-	for _, m := range re.FindAllStringSubmatch(o.appctl("dpif/show"), -1) {
+	for _, m := range re.FindAllStringSubmatch(o.Appctl("dpif/show"), -1) {
 		of, _ := strconv.Atoi(m[2])
 		dp, _ := strconv.Atoi(m[3])
 		o.dp[dp] = flow.PortNo(of)
@@ -330,9 +257,9 @@ func (o *ovsOracle) compare(t *testing.T, ports []PortConfig, mt *maclearn.Table
 	t.Helper()
 	var trace string
 	if c.qinq {
-		trace = o.appctl("ofproto/trace", c.odpPacket(o.dpPort(c.in)))
+		trace = o.Appctl("ofproto/trace", c.odpPacket(o.dpPort(c.in)))
 	} else {
-		trace = o.appctl("ofproto/trace", oracleBridge, c.traceFlow())
+		trace = o.Appctl("ofproto/trace", oracleBridge, c.traceFlow())
 	}
 	am := reActions.FindStringSubmatch(trace)
 	mm := reMegaflow.FindStringSubmatch(trace)
@@ -382,7 +309,7 @@ func (o *ovsOracle) learn(t *testing.T, ports []PortConfig, mt *maclearn.Table, 
 	if p := findPort(ports, c.in); p != nil {
 		name = p.Name
 	}
-	o.appctl("netdev-dummy/receive", name, c.odpPacket(dp))
+	o.Appctl("netdev-dummy/receive", name, c.odpPacket(dp))
 	Decide(findPort(ports, c.in), c.key(), mt, ports, Options{Learn: true}, nil)
 	o.waitFDB(t, mt)
 }
@@ -404,7 +331,7 @@ func (o *ovsOracle) waitFDB(t *testing.T, mt *maclearn.Table) {
 	t.Helper()
 	deadline := time.Now().Add(oracleLearnWait)
 	for {
-		ovs := reAge.ReplaceAllString(o.appctl("fdb/show", oracleBridge), "")
+		ovs := reAge.ReplaceAllString(o.Appctl("fdb/show", oracleBridge), "")
 		ours := reAge.ReplaceAllString(string(mt.AppendFDBShow(nil)), "")
 		if ovs == ours {
 			return
@@ -471,15 +398,15 @@ func TestDifferentialOVS(t *testing.T) {
 		o.compare(t, ports, mt, oracleCase{in: 1, src: a, dst: b, vid: -1})
 		o.compare(t, ports, mt, oracleCase{in: 5, src: a, dst: b, vid: 10})
 		o.compare(t, ports, mt, oracleCase{in: 3, src: a, dst: b, vid: 10})
-		if got := strings.TrimSpace(o.appctl("fdb/flush", oracleBridge)); got != maclearn.FlushReply {
+		if got := strings.TrimSpace(o.Appctl("fdb/flush", oracleBridge)); got != maclearn.FlushReply {
 			t.Errorf("fdb/flush replied %q", got)
 		}
 	})
 	t.Run("qinq", func(t *testing.T) {
 		// OVS keys one VLAN tag unless other_config:vlan-limit allows
 		// more (0 = FLOW_MAX_VLAN_HEADERS = 2).
-		o.vsctl("set", "open_vswitch", ".", "other_config:vlan-limit=0")
-		t.Cleanup(func() { o.vsctl("remove", "open_vswitch", ".", "other_config", "vlan-limit") })
+		o.Vsctl("set", "open_vswitch", ".", "other_config:vlan-limit=0")
+		t.Cleanup(func() { o.Vsctl("remove", "open_vswitch", ".", "other_config", "vlan-limit") })
 		for _, p := range ports {
 			for _, inner := range []int{0, 5, 10} {
 				for _, outer := range []int{0, 10, 20, 30} {
@@ -493,8 +420,8 @@ func TestDifferentialOVS(t *testing.T) {
 		// MACs first, then p1 7; the 11th MAC (on p5) evicts p1's least
 		// recently used entry, not the globally oldest (p5's first).
 		const size = maclearn.MinMaxEntries
-		o.vsctl("set", "bridge", oracleBridge, fmt.Sprintf("other_config:mac-table-size=%d", size))
-		o.appctl("fdb/flush", oracleBridge)
+		o.Vsctl("set", "bridge", oracleBridge, fmt.Sprintf("other_config:mac-table-size=%d", size))
+		o.Appctl("fdb/flush", oracleBridge)
 		mt.Flush()
 		mt.SetMaxEntries(size)
 		o.waitFDB(t, mt)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"govs/internal/ovsoracle"
 )
 
 // toolTimeout bounds one ovs-ofctl / ovs-vsctl run.
@@ -178,63 +180,13 @@ func slicesContains(l []string, s string) bool {
 // (ofport 2). It returns the run directory.
 func realOVS(t *testing.T) string {
 	t.Helper()
-	for _, tool := range []string{"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl"} {
-		needTool(t, tool)
+	o := ovsoracle.Start(t, ovsoracle.Options{DirPrefix: "ofsrv", SkipOnStartError: true})
+	if out, errs, code := o.Exec("", "ovs-vsctl", "--db="+o.DB, "--timeout=10", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
+		"--", "add-port", "br0", "p1", "--", "set", "interface", "p1", "type=dummy", "ofport_request=1",
+		"--", "add-port", "br0", "p2", "--", "set", "interface", "p2", "type=dummy", "ofport_request=2"); code != 0 {
+		t.Skipf("cannot start a private OVS: ovs-vsctl add-br: exit %d: %s%s", code, out, errs)
 	}
-	schema := "/usr/share/openvswitch/vswitch.ovsschema"
-	if _, err := os.Stat(schema); err != nil {
-		t.Skip("no vswitch.ovsschema")
-	}
-	dir, err := os.MkdirTemp("", "ofsrv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "OVS_RUNDIR="+dir, "OVS_DBDIR="+dir, "OVS_LOGDIR="+dir, "OVS_SYSCONFDIR="+dir)
-	run := func(name string, args ...string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s %v: %v: %s", name, args, err, out)
-		}
-		return nil
-	}
-	db := "unix:" + filepath.Join(dir, "db.sock")
-	t.Cleanup(func() {
-		for _, pf := range []string{"vs.pid", "ovsdb.pid"} {
-			b, err := os.ReadFile(filepath.Join(dir, pf))
-			if err != nil {
-				continue
-			}
-			var pid int
-			if _, err := fmt.Sscan(string(b), &pid); err == nil && pid > 0 {
-				if p, err := os.FindProcess(pid); err == nil {
-					_ = p.Kill()
-				}
-			}
-		}
-		os.RemoveAll(dir)
-	})
-	steps := [][]string{
-		{"ovsdb-tool", "create", filepath.Join(dir, "conf.db"), schema},
-		{"ovsdb-server", "--remote=p" + db, "--pidfile=" + filepath.Join(dir, "ovsdb.pid"),
-			"--unixctl=" + filepath.Join(dir, "ovsdb.ctl"), "--log-file=" + filepath.Join(dir, "ovsdb.log"),
-			"--detach", filepath.Join(dir, "conf.db")},
-		{"ovs-vsctl", "--db=" + db, "--no-wait", "init"},
-		{"ovs-vswitchd", "--enable-dummy=override", db, "--pidfile=" + filepath.Join(dir, "vs.pid"),
-			"--unixctl=" + filepath.Join(dir, "vs.ctl"), "--log-file=" + filepath.Join(dir, "vs.log"), "--detach"},
-		{"ovs-vsctl", "--db=" + db, "--timeout=10", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
-			"--", "add-port", "br0", "p1", "--", "set", "interface", "p1", "type=dummy", "ofport_request=1",
-			"--", "add-port", "br0", "p2", "--", "set", "interface", "p2", "type=dummy", "ofport_request=2"},
-	}
-	for _, s := range steps {
-		if err := run(s[0], s[1:]...); err != nil {
-			t.Skipf("cannot start a private OVS: %v", err)
-		}
-	}
-	return dir
+	return o.Dir
 }
 
 // TestOfctlAgainstOVS runs the same ovs-ofctl command sequence against a

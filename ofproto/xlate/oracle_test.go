@@ -1,21 +1,17 @@
 package xlate
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"govs/datapath/flow"
 	"govs/flowtable/flowsyntax"
 	"govs/flowtable/ofpact"
+	"govs/internal/ovsoracle"
 	"govs/ofproto/bridge"
 	"govs/ofproto/tables"
 )
@@ -30,96 +26,25 @@ import (
 // hash order.
 
 const (
-	oracleCmdTimeout = 10 * time.Second
-	oracleBridge     = "br0"
+	oracleBridge = "br0"
 )
 
 type ovsOracle struct {
+	*ovsoracle.OVS
 	t    *testing.T
-	dir  string
-	env  []string
-	dbs  string
-	ctl  string
 	mgmt string
 	dp   map[string]string // datapath port number → OpenFlow number text
 }
 
-func (o *ovsOracle) run(name string, args ...string) string {
-	o.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), oracleCmdTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = o.env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		o.t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (o *ovsOracle) vsctl(args ...string) string {
-	return o.run("ovs-vsctl", append([]string{o.dbs}, args...)...)
-}
-
-func (o *ovsOracle) appctl(args ...string) string {
-	return o.run("ovs-appctl", append([]string{"-t", o.ctl}, args...)...)
-}
-
 func startOVS(t *testing.T) *ovsOracle {
-	if testing.Short() {
-		t.Skip("differential test against OVS skipped in -short mode")
-	}
-	for _, b := range []string{"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl", "ovs-ofctl"} {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s not installed", b)
-		}
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("differential test against OVS needs root")
-	}
-	schema := "/usr/share/openvswitch/vswitch.ovsschema"
-	if _, err := os.Stat(schema); err != nil {
-		t.Skip("OVS schema not installed")
-	}
-	dir, err := os.MkdirTemp("", "gvx") // short: unix socket paths are limited
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	o := &ovsOracle{t: t, dir: dir, ctl: filepath.Join(dir, "ovs-vswitchd.ctl"),
-		dbs: "--db=unix:" + filepath.Join(dir, "db.sock"), mgmt: "unix:" + filepath.Join(dir, oracleBridge+".mgmt")}
-	o.env = append(os.Environ(), "OVS_RUNDIR="+dir, "OVS_DBDIR="+dir, "OVS_LOGDIR="+dir, "OVS_SYSCONFDIR="+dir)
-	o.run("ovsdb-tool", "create", filepath.Join(dir, "conf.db"), schema)
-	o.run("ovsdb-server", filepath.Join(dir, "conf.db"), "--remote=punix:"+filepath.Join(dir, "db.sock"),
-		"--pidfile="+filepath.Join(dir, "ovsdb-server.pid"), "--unixctl="+filepath.Join(dir, "ovsdb-server.ctl"),
-		"--log-file="+filepath.Join(dir, "ovsdb-server.log"), "--detach")
-	t.Cleanup(func() { stopDaemon(dir, "ovsdb-server") })
-	o.vsctl("--no-wait", "init")
-	o.run("ovs-vswitchd", "unix:"+filepath.Join(dir, "db.sock"), "--enable-dummy=override", "--disable-system",
-		"--pidfile="+filepath.Join(dir, "ovs-vswitchd.pid"), "--unixctl="+o.ctl,
-		"--log-file="+filepath.Join(dir, "ovs-vswitchd.log"), "--detach")
-	t.Cleanup(func() { stopDaemon(dir, "ovs-vswitchd") })
-	return o
-}
-
-// stopDaemon asks a daemon started by startOVS to exit, then kills it by
-// the pid in its pidfile.
-func stopDaemon(dir, name string) {
-	ctx, cancel := context.WithTimeout(context.Background(), oracleCmdTimeout)
-	defer cancel()
-	exec.CommandContext(ctx, "ovs-appctl", "-t", filepath.Join(dir, name+".ctl"), "exit").Run()
-	if b, err := os.ReadFile(filepath.Join(dir, name+".pid")); err == nil {
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			if p, err := os.FindProcess(pid); err == nil {
-				p.Kill()
-			}
-		}
-	}
+	o := ovsoracle.Start(t, ovsoracle.Options{DirPrefix: "gvx", Tools: []string{"ovs-ofctl"},
+		NeedRoot: true, SkipShort: true, DisableSystem: true})
+	return &ovsOracle{OVS: o, t: t, mgmt: o.Mgmt(oracleBridge)}
 }
 
 // oracleBridgePorts: p1, p2 access VLAN 10 (the seed lab), p3 trunk.
 func (o *ovsOracle) configure(t *testing.T) []bridge.PortInfo {
-	o.vsctl("add-br", oracleBridge, "--", "set", "bridge", oracleBridge, "datapath_type=netdev",
+	o.Vsctl("add-br", oracleBridge, "--", "set", "bridge", oracleBridge, "datapath_type=netdev",
 		"protocols=OpenFlow10,OpenFlow13",
 		"--", "add-port", oracleBridge, "p1", "--", "set", "interface", "p1", "ofport_request=1",
 		"--", "set", "port", "p1", "tag=10",
@@ -128,7 +53,7 @@ func (o *ovsOracle) configure(t *testing.T) []bridge.PortInfo {
 		"--", "add-port", oracleBridge, "p3", "--", "set", "interface", "p3", "ofport_request=3")
 	o.dp = map[string]string{}
 	re := regexp.MustCompile(`(?m)^\s+(\S+) (\d+|LOCAL)/(\d+):`)
-	for _, m := range re.FindAllStringSubmatch(o.appctl("dpif/show"), -1) {
+	for _, m := range re.FindAllStringSubmatch(o.Appctl("dpif/show"), -1) {
 		of := m[2]
 		if of == "LOCAL" {
 			of = strconv.Itoa(int(flow.PortLocal))
@@ -226,7 +151,7 @@ func TestOracleTrace(t *testing.T) {
 	infos := o.configure(t)
 	// fail_mode standalone: a new bridge has one visible NORMAL flow,
 	// which tables.AddDefaultNormal reproduces; del-flows removes it.
-	dump := o.run("ovs-ofctl", "dump-flows", o.mgmt)
+	dump := o.Run("ovs-ofctl", "dump-flows", o.mgmt)
 	tb := tables.New(tables.Config{})
 	tb.AddDefaultNormal()
 	all := tables.SelectAll()
@@ -234,8 +159,8 @@ func TestOracleTrace(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(dump), "\n"); len(lines) != 2 || !strings.HasSuffix(lines[1], " "+ours) {
 		t.Fatalf("new bridge flows:\n%s\nwant one flow ending %q", dump, ours)
 	}
-	o.run("ovs-ofctl", "del-flows", o.mgmt)
-	if dump := o.run("ovs-ofctl", "dump-flows", o.mgmt); strings.Count(dump, "\n") != 1 {
+	o.Run("ovs-ofctl", "del-flows", o.mgmt)
+	if dump := o.Run("ovs-ofctl", "dump-flows", o.mgmt); strings.Count(dump, "\n") != 1 {
 		t.Fatalf("after del-flows:\n%s", dump)
 	}
 	cases := []struct {
@@ -278,17 +203,17 @@ func TestOracleTrace(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o.run("ovs-ofctl", "del-flows", o.mgmt)
+			o.Run("ovs-ofctl", "del-flows", o.mgmt)
 			p := newTestPipeline(t, nil, infos, tc.flows...)
 			for _, f := range tc.flows {
 				if rest, ok := strings.CutPrefix(f, "OF13:"); ok {
-					o.run("ovs-ofctl", "-O", "OpenFlow13", "add-flow", o.mgmt, rest)
+					o.Run("ovs-ofctl", "-O", "OpenFlow13", "add-flow", o.mgmt, rest)
 				} else {
-					o.run("ovs-ofctl", "add-flow", o.mgmt, f)
+					o.Run("ovs-ofctl", "add-flow", o.mgmt, f)
 				}
 			}
 			for _, pkt := range tc.pkts {
-				want := o.appctl("ofproto/trace", oracleBridge, pkt)
+				want := o.Appctl("ofproto/trace", oracleBridge, pkt)
 				k := keyFromTraceFlow(t, pkt)
 				got := p.Trace(&k, nil)
 				if g, w := traceLine(got, "Megaflow: "), traceLine(want, "Megaflow: "); g != w {

@@ -2,26 +2,23 @@ package ofctl
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"govs/internal/ovsoracle"
 )
 
 // ovsTools are the real Open vSwitch programs the oracle tests need.
 var ovsTools = []string{"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-ofctl"}
 
 const (
-	ovsSchema     = "/usr/share/openvswitch/vswitch.ovsschema"
 	ovsCmdTimeout = 20 * time.Second
 	oracleBridge  = "br0"
 )
@@ -29,31 +26,14 @@ const (
 // ovsEnv is a private ovsdb-server + ovs-vswitchd in a temp dir, with
 // bridge br0 (dummy datapath) and dummy ports p1 (1) and p2 (2).
 type ovsEnv struct {
+	*ovsoracle.OVS
 	dir string
-	env []string
 }
 
 // runTool runs a real OVS tool with the private rundir, bounded in time.
 func (o *ovsEnv) runTool(t testing.TB, stdin string, name string, args ...string) (string, string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), ovsCmdTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = o.env
-	cmd.Dir = o.dir
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatalf("%s %v: %v", name, args, err)
-		}
-		code = ee.ExitCode()
-	}
-	return out.String(), errb.String(), code
+	return o.Exec(stdin, name, args...)
 }
 
 func (o *ovsEnv) mustRun(t testing.TB, name string, args ...string) {
@@ -66,81 +46,14 @@ func (o *ovsEnv) mustRun(t testing.TB, name string, args ...string) {
 // startOVS starts the private switch, or skips when OVS is not installed.
 func startOVS(t *testing.T) *ovsEnv {
 	t.Helper()
-	for _, tool := range ovsTools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	if _, err := os.Stat(ovsSchema); err != nil {
-		t.Skipf("no OVS schema: %v", err)
-	}
-	// Short path: unix socket names are limited to 108 bytes.
-	dir, err := os.MkdirTemp("", "gof")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &ovsEnv{dir: dir}
-	o.env = append(os.Environ(), "OVS_RUNDIR="+dir, "OVS_LOGDIR="+dir, "OVS_DBDIR="+dir, "OVS_SYSCONFDIR="+dir)
-	t.Cleanup(func() {
-		for _, pf := range []string{"vswitchd.pid", "ovsdb-server.pid"} {
-			b, err := os.ReadFile(filepath.Join(dir, pf))
-			if err != nil {
-				continue
-			}
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGTERM)
-				waitGone(pid)
-			}
-		}
-		if t.Failed() {
-			if b, err := os.ReadFile(filepath.Join(dir, "vswitchd.log")); err == nil {
-				const tail = 3000
-				if len(b) > tail {
-					b = b[len(b)-tail:]
-				}
-				t.Logf("vswitchd.log tail:\n%s", b)
-			}
-		}
-		os.RemoveAll(dir)
-	})
-	db := filepath.Join(dir, "conf.db")
-	sock := "unix:" + filepath.Join(dir, "db.sock")
-	o.mustRun(t, "ovsdb-tool", "create", db, ovsSchema)
-	o.mustRun(t, "ovsdb-server", db, "--remote=punix:"+filepath.Join(dir, "db.sock"),
-		"--pidfile="+filepath.Join(dir, "ovsdb-server.pid"), "--detach",
-		"--log-file="+filepath.Join(dir, "ovsdb-server.log"), "--unixctl="+filepath.Join(dir, "ovsdb-server.ctl"))
-	o.mustRun(t, "ovs-vsctl", "--db="+sock, "--no-wait", "init")
-	o.mustRun(t, "ovs-vswitchd", sock, "--enable-dummy=override",
-		"--pidfile="+filepath.Join(dir, "vswitchd.pid"), "--detach",
-		"--log-file="+filepath.Join(dir, "vswitchd.log"), "--unixctl="+filepath.Join(dir, "vswitchd.ctl"))
-	o.mustRun(t, "ovs-vsctl", "--db="+sock, "--timeout=20", "add-br", oracleBridge,
+	o := &ovsEnv{OVS: ovsoracle.Start(t, ovsoracle.Options{DirPrefix: "gof", Tools: ovsTools})}
+	o.dir = o.Dir
+	o.mustRun(t, "ovs-vsctl", "--db="+o.DB, "--timeout=20", "add-br", oracleBridge,
 		"--", "set", "bridge", oracleBridge, "datapath_type=dummy",
 		"--", "add-port", oracleBridge, "p1", "--", "set", "interface", "p1", "type=dummy", "ofport_request=1",
 		"--", "add-port", oracleBridge, "p2", "--", "set", "interface", "p2", "type=dummy", "ofport_request=2")
-	mgmt := filepath.Join(dir, oracleBridge+".mgmt")
-	deadline := time.Now().Add(ovsCmdTimeout)
-	for {
-		if _, err := os.Stat(mgmt); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s never appeared", mgmt)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	o.WaitMgmt(oracleBridge)
 	return o
-}
-
-// waitGone waits (bounded) for a process to exit after SIGTERM.
-func waitGone(pid int) {
-	const polls, poll = 100, 20 * time.Millisecond
-	for i := 0; i < polls; i++ {
-		if syscall.Kill(pid, 0) != nil {
-			return
-		}
-		time.Sleep(poll)
-	}
-	_ = syscall.Kill(pid, syscall.SIGKILL)
 }
 
 // runGovs runs govs-ofctl in process against the private switch.
