@@ -45,6 +45,10 @@ type Config struct {
 	Clock func() int64
 	// Seed seeds the EMC insertion PRNG (0: a fixed default).
 	Seed uint64
+	// VLANLimit is the number of VLAN tags flow extraction parses, OVS's
+	// other_config:vlan-limit: 0 means unlimited (flow.MaxVLANs), as in
+	// OVS; govs-vswitchd passes OVS's default 1 when the key is absent.
+	VLANLimit int
 }
 
 // portEntry is one port of the port table.
@@ -64,6 +68,7 @@ type Datapath struct {
 	busyPoll   bool
 
 	flowLimit atomic.Int64
+	vlanLimit atomic.Int32 // tags flow.ExtractVLANs parses (1..flow.MaxVLANs)
 	nflows    atomic.Int64 // megaflows installed, all workers
 
 	// mu serialises control operations and guards the fields below.
@@ -89,7 +94,7 @@ func New(up Upcaller, cfg Config) (*Datapath, error) {
 	if up == nil {
 		return nil, errNilUpcaller
 	}
-	if cfg.Workers < 0 || cfg.FlowLimit < 0 || cfg.MaxIdle < 0 || cfg.EMCInsertInvProb < EMCDisabled {
+	if cfg.Workers < 0 || cfg.FlowLimit < 0 || cfg.VLANLimit < 0 || cfg.MaxIdle < 0 || cfg.EMCInsertInvProb < EMCDisabled {
 		return nil, fmt.Errorf("datapath: invalid config %+v", cfg)
 	}
 	dp := &Datapath{up: up, clock: cfg.Clock, busyPoll: cfg.BusyPoll}
@@ -99,6 +104,7 @@ func New(up Upcaller, cfg Config) (*Datapath, error) {
 	}
 	dp.maxIdle = int64(cmpOr(cfg.MaxIdle, DefaultMaxIdle))
 	dp.flowLimit.Store(int64(cmpOr(cfg.FlowLimit, DefaultFlowLimit)))
+	dp.vlanLimit.Store(int32(flow.VLANLimit(cfg.VLANLimit)))
 	switch cfg.EMCInsertInvProb {
 	case EMCDisabled:
 		dp.emcInvProb = 0
@@ -265,6 +271,18 @@ func (dp *Datapath) SetFlowLimit(n int) error {
 	dp.flowLimit.Store(int64(n))
 	return nil
 }
+
+// SetVLANLimit applies other_config:vlan-limit (0 or negative:
+// unlimited, i.e. flow.MaxVLANs). Workers read it once per batch, so the
+// next batch extracts with the new limit. Installed megaflows stay: a
+// frame whose tag count the change affects gets a different key (its
+// eth_type becomes or stops being a TPID), so it misses them.
+func (dp *Datapath) SetVLANLimit(n int) {
+	dp.vlanLimit.Store(int32(flow.VLANLimit(n)))
+}
+
+// VLANLimit is the number of VLAN tags extraction parses.
+func (dp *Datapath) VLANLimit() int { return int(dp.vlanLimit.Load()) }
 
 // SetEMCInsertInvProb applies other_config:emc-insert-inv-prob (0 = EMC
 // off, 1 = always insert).

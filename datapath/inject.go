@@ -56,7 +56,7 @@ func (w *Worker) executeFrame(in flow.PortNo, buf []byte, n int, acts Actions) {
 	p := &w.pkts[0]
 	p.Buf, p.Off, p.Len = buf, ports.Headroom, n
 	k := &w.keys[0]
-	flow.Extract(p.Frame(), in, k, &p.L)
+	flow.ExtractVLANs(p.Frame(), in, int(w.dp.vlanLimit.Load()), k, &p.L)
 	w.execute(p, k, acts, 0)
 	if w.recirc.N > 0 {
 		w.bc.recirc += uint64(w.recirc.N)

@@ -176,6 +176,7 @@ func (w *Worker) pass(b *ports.Batch, in flow.PortNo, recircIn *[ports.BatchSize
 	cls := w.cls[in]
 	curIn := in
 	emcOn := w.emc.enabled()
+	vlanLimit := int(w.dp.vlanLimit.Load())
 	// Stage 1: extract and hash every packet (independent work the CPU
 	// overlaps across packets). Stage 2: look up and execute in order.
 	for i := 0; i < n; i++ {
@@ -192,7 +193,7 @@ func (w *Worker) pass(b *ports.Batch, in flow.PortNo, recircIn *[ports.BatchSize
 			pin = recircIn[i]
 		}
 		k := &w.keys[i]
-		flow.Extract(p.Frame(), pin, k, &p.L)
+		flow.ExtractVLANs(p.Frame(), pin, vlanLimit, k, &p.L)
 		if recircIn != nil {
 			copyTunnel(k, &w.recircTun[i])
 		}

@@ -36,7 +36,7 @@ func (d *daemon) ofprotoTrace(args []string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s: bridge has no OpenFlow pipeline", ta.bridge)
 	}
-	k, err := traceKey(br.Ports(), ta.flow, ta.packet)
+	k, err := traceKey(br.Ports(), ta.flow, ta.packet, br.Datapath().VLANLimit())
 	if err != nil {
 		return "", err
 	}
@@ -90,8 +90,9 @@ func parseTraceArgs(args []string) (traceArgs, error) {
 
 // traceKey builds the flow ofproto/trace translates: the OpenFlow flow s
 // (unspecified fields zero, in_port ANY when absent), or the headers of
-// packet with s's in_port.
-func traceKey(infos []bridge.PortInfo, s string, packet []byte) (flow.Key, error) {
+// packet with s's in_port, extracted with at most vlanLimit VLAN tags
+// (other_config:vlan-limit, as the datapath).
+func traceKey(infos []bridge.PortInfo, s string, packet []byte, vlanLimit int) (flow.Key, error) {
 	if strings.Contains(s, "(") && !strings.Contains(s, "=") {
 		return flow.Key{}, fmt.Errorf("%s: datapath flow syntax is not supported by govs's ofproto/trace; give a bridge and an OpenFlow flow", s)
 	}
@@ -141,7 +142,7 @@ func traceKey(infos []bridge.PortInfo, s string, packet []byte) (flow.Key, error
 	var k flow.Key
 	if packet != nil {
 		var l flow.Layout
-		flow.Extract(packet, flow.PortNo(in), &k, &l)
+		flow.ExtractVLANs(packet, flow.PortNo(in), vlanLimit, &k, &l)
 		return k, nil
 	}
 	k = fm.Match.Key

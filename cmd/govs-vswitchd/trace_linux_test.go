@@ -69,6 +69,46 @@ Datapath actions: push_vlan(vid=20,pcp=0),{LOCAL}
 `},
 }
 
+// qinqFrame is an 802.1ad (VLAN 100) + 802.1Q (VLAN 10, PCP 3) tagged
+// IPv4/UDP broadcast from 00:00:00:00:00:01.
+const qinqFrame = "ffffffffffff00000000000188a800648100600a0800450000200000000040110000c0000201c000020200010002000c000068656c6c6f"
+
+// qinqTraces trace qinqFrame from the VLAN 10 access port {P1}: with OVS's
+// default vlan-limit (1) only the outer tag is in the flow (dl_type is
+// the inner TPID); with vlan-limit=0 (unlimited) both tags and the UDP
+// headers are. Texts printed by a real OVS 3.1.
+var qinqTraces = []struct {
+	vlanLimit string // "" leaves other_config:vlan-limit unset
+	tc        traceCase
+}{
+	{"", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: `Flow: in_port=1,dl_vlan=100,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     >>>> dropping VLAN 100 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
+     >> disallowed VLAN VID for this input port, dropping
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100
+Datapath actions: drop
+`}},
+	{"0", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: `Flow: udp,in_port=1,dl_vlan=100,dl_vlan_pcp=0,dl_vlan1=10,dl_vlan_pcp1=3,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_src=192.0.2.1,nw_dst=192.0.2.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1,tp_dst=2
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+     >>>> dropping VLAN 100 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
+     >> disallowed VLAN VID for this input port, dropping
+
+Final flow: unchanged
+Megaflow: recirc_id=0,eth,ip,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_frag=no
+Datapath actions: drop
+`}},
+}
+
 // seedDropTrace is the seed lab's drop flow, priority=2,in_port=P1.
 var seedDropTrace = traceCase{flow: "in_port={P1},dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
 
@@ -126,6 +166,14 @@ func TestOfprotoTrace(t *testing.T) {
 	}
 	for _, tc := range seedVLANTraces {
 		check(tc)
+	}
+	for _, q := range qinqTraces {
+		if q.vlanLimit == "" {
+			vsctl(t, sock, "remove", "Open_vSwitch", ".", "other_config", "vlan-limit")
+		} else {
+			vsctl(t, sock, "set", "Open_vSwitch", ".", "other_config:vlan-limit="+q.vlanLimit)
+		}
+		check(q.tc)
 	}
 	mustRun(t, "ovs-ofctl", "add-flow", "unix:"+d.rundir+"/"+br+mgmtSuffix, "priority=2,in_port="+p1+",actions=drop")
 	check(seedDropTrace)

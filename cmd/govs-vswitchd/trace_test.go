@@ -50,6 +50,7 @@ func FuzzTrace(f *testing.F) {
 	ports := []bridge.PortInfo{{OFPort: 1, Name: "p1"}, {OFPort: 65534, Name: "br"}}
 	f.Fuzz(func(t *testing.T, args, flow string, pkt []byte) {
 		_, _ = parseTraceArgs(strings.Fields(args))
-		_, _ = traceKey(ports, flow, pkt)
+		vlanLimit := len(pkt) % 3 // 0..2: every vlan-limit the datapath takes
+		_, _ = traceKey(ports, flow, pkt, vlanLimit)
 	})
 }

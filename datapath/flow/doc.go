@@ -13,7 +13,9 @@
 //
 // Extract(frame, inPort, &k, &l) fills k and a Layout l (header offsets)
 // following OVS 3.1's miniflow_extract: Ethernet and 802.3/LLC (eth_type
-// 0x05ff), up to MaxVLANs 0x8100/0x88a8 tags, ARP/RARP, IPv4, IPv6 and its
+// 0x05ff), up to MaxVLANs 0x8100/0x88a8 tags (ExtractVLANs takes OVS's
+// other_config:vlan-limit; the datapath passes its configured limit, one
+// compare per tag), ARP/RARP, IPv4, IPv6 and its
 // extension headers (hop-by-hop, routing, destination options, AH,
 // fragment), TCP, UDP, SCTP, ICMPv4, IGMP, ICMPv6 and Neighbor Discovery.
 // Not keyed (no Key field): the ND target address, ND reserved/option-type

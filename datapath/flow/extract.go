@@ -42,7 +42,22 @@ const (
 //
 // frame is only read and not retained. Extract never panics and never
 // allocates; it is safe for concurrent use on distinct keys.
+//
+// Extract parses MaxVLANs tags (OVS's vlan-limit=0); ExtractVLANs takes
+// the limit.
 func Extract(frame []byte, inPort PortNo, k *Key, l *Layout) bool {
+	return ExtractVLANs(frame, inPort, MaxVLANs, k, l)
+}
+
+// ExtractVLANs is Extract parsing at most vlanLimit VLAN tags, as OVS's
+// parse_vlan with flow_vlan_limit (other_config:vlan-limit): with limit
+// 1 a double-tagged frame keys only the outer tag, its eth_type is the
+// inner TPID (0x8100) and the inner tag is payload. vlanLimit must be
+// in 1..MaxVLANs (see VLANLimit); other values act as MaxVLANs.
+func ExtractVLANs(frame []byte, inPort PortNo, vlanLimit int, k *Key, l *Layout) bool {
+	if uint(vlanLimit-1) >= MaxVLANs {
+		vlanLimit = MaxVLANs
+	}
 	*k = Key{}
 	l.Reset()
 	k.W[wInPort] = uint64(inPort) << hi32Shift
@@ -56,7 +71,7 @@ func Extract(frame []byte, inPort PortNo, k *Key, l *Layout) bool {
 	typ := binary.BigEndian.Uint16(frame[off:])
 	ok := true
 	var n int
-	for n < MaxVLANs && header.IsVLANTPID(typ) {
+	for n < vlanLimit && header.IsVLANTPID(typ) {
 		// OVS needs the tag and the next ethertype: 6 bytes.
 		if len(frame)-off < header.VLANTagSize+etherTypeLen {
 			ok = false

@@ -17,7 +17,7 @@ type Layout struct {
 	// L2_5 is the offset of the ethertype field that follows the VLAN
 	// tags (EthernetTypeOffset + 4*NVLAN); -1 for runt frames.
 	L2_5 int16
-	// NVLAN is the number of VLAN tags Extract parsed (0..MaxVLANs).
+	// NVLAN is the number of VLAN tags Extract parsed (0..vlan limit).
 	NVLAN int8
 	// L4Proto is the IP protocol of the header at L4 (after the
 	// extension header walk); 0 when L4 is -1.
@@ -28,6 +28,20 @@ type Layout struct {
 // FLOW_MAX_VLAN_HEADERS; further tags are left in the payload and the
 // ethertype is the third TPID.
 const MaxVLANs = 2
+
+// DefaultVLANLimit is OVS's other_config:vlan-limit when the key is
+// absent: only the outer tag is parsed.
+const DefaultVLANLimit = 1
+
+// VLANLimit turns an other_config:vlan-limit value into the number of
+// tags ExtractVLANs parses, as OVS's flow_limit_vlans: 0 or negative
+// means unlimited (MaxVLANs); larger values are capped at MaxVLANs.
+func VLANLimit(n int) int {
+	if n <= 0 || n > MaxVLANs {
+		return MaxVLANs
+	}
+	return n
+}
 
 // noHeader marks an absent header in a Layout.
 const noHeader = -1

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"time"
 
 	"govs/datapath"
@@ -149,6 +150,12 @@ func (e *engine) apply(st *dbState, lock func() func()) {
 		}
 	}
 
+	// Open_vSwitch other_config:vlan-limit is global, as in OVS.
+	e.dpCfg.VLANLimit = ovsVLANLimit(st.OtherConfig)
+	for _, lb := range e.bridges {
+		lb.br.Datapath().SetVLANLimit(e.dpCfg.VLANLimit)
+	}
+
 	// Phase 2: bridges and additions.
 	for _, b := range st.Bridges {
 		lb := e.bridges[b.Name]
@@ -245,6 +252,17 @@ func (e *engine) dropPending(li *liveIface) {
 		_ = p.Close()
 		delete(e.pending, li.peer)
 	}
+}
+
+// ovsVLANLimit is Open_vSwitch other_config:vlan-limit as OVS's bridge.c
+// reads it (smap_get_int with default 1): absent or not an integer gives
+// flow.DefaultVLANLimit; 0 (unlimited) is kept for datapath.Config.
+func ovsVLANLimit(oc map[string]string) int {
+	n, err := strconv.Atoi(oc["vlan-limit"])
+	if err != nil {
+		return flow.DefaultVLANLimit
+	}
+	return max(n, 0)
 }
 
 // configureBridge applies the Bridge row's fail_mode and other_config.

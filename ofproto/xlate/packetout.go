@@ -26,7 +26,11 @@ var ErrNoDatapath = errors.New("xlate: the pipeline has no datapath to execute o
 func (p *Pipeline) TranslatePacketOut(inPort flowtable.PortNo, frame []byte, acts []ofpact.Action) (datapath.Actions, Failure) {
 	var k flow.Key
 	var l flow.Layout
-	flow.Extract(frame, flow.PortNo(inPort), &k, &l)
+	limit := flow.MaxVLANs
+	if dp := p.dp.Load(); dp != nil {
+		limit = dp.VLANLimit()
+	}
+	flow.ExtractVLANs(frame, flow.PortNo(inPort), limit, &k, &l)
 	c := p.newCtx(&k, !p.revalidating.Load())
 	if c.noRecv {
 		return nil, FailNone // the input port may not receive it (OVS may_receive)

@@ -210,15 +210,20 @@ func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState) []byte {
 	b = flowtable.AppendMatch(b, &m, tables.DefaultPriority, nil)
 	// flow_wildcards_init_for_packet covers the tags up to the first
 	// header that is not one, so a packet with one tag also shows its
-	// (absent) second one; the match formatter prints one tag only.
+	// (absent) second one, and a packet with two shows both; the match
+	// formatter prints one tag only.
 	if _, tci := k.VLAN(0); tci&flow.VLANCFI != 0 {
-		if _, tci1 := k.VLAN(1); tci1&flow.VLANCFI == 0 {
-			const pcp = "dl_vlan_pcp="
-			if i := bytes.Index(b[start:], []byte(pcp)); i >= 0 {
-				if j := bytes.IndexByte(b[start+i:], ','); j >= 0 {
-					at := start + i + j + 1
-					b = append(b[:at], append([]byte("vlan_tci1=0x0000,"), b[at:]...)...)
+		const pcp = "dl_vlan_pcp="
+		if i := bytes.Index(b[start:], []byte(pcp)); i >= 0 {
+			if j := bytes.IndexByte(b[start+i:], ','); j >= 0 {
+				at := start + i + j + 1
+				var second []byte
+				if _, tci1 := k.VLAN(1); tci1&flow.VLANCFI == 0 {
+					second = []byte("vlan_tci1=0x0000,")
+				} else {
+					second = fmt.Appendf(nil, "dl_vlan1=%d,dl_vlan_pcp1=%d,", tci1&flowtable.VLANVIDMask, tci1>>flowtable.VLANPCPShift)
 				}
+				b = append(b[:at], append(second, b[at:]...)...)
 			}
 		}
 	}
