@@ -78,7 +78,7 @@ func TestVsctlLifecycle(t *testing.T) {
 	}
 
 	show, _ := vsctl(t, sock, "show")
-	for _, want := range []string{"Bridge " + br, "Port " + va, "tag: 10", "type: internal", `error: "` + wantErr + `"`, `ovs_version: "3.1.0"`} {
+	for _, want := range []string{"Bridge " + br, "Port " + va, "tag: 10", "type: internal", `error: "` + wantErr + `"`, `ovs_version: "` + dbOVSVersion + `"`} {
 		if !strings.Contains(show, want) {
 			t.Fatalf("show lacks %q:\n%s", want, show)
 		}

@@ -238,22 +238,77 @@ func (d *daemon) openDatabase(ctx context.Context, cl *cleanups) (func(context.C
 	return pl.Dial, nil
 }
 
-// initDatabase inserts the Open_vSwitch row if the table is empty, as
-// `ovs-vsctl init` does.
+// initDatabase does, for the embedded database, what OVS's ovs-ctl does
+// for its ovsdb-server on every start: `ovs-vsctl init` (insert the
+// Open_vSwitch row if the table is empty), then set db_version (the
+// schema's), ovs_version (dbOVSVersion), system_type and system_version
+// (ID and VERSION_ID of /etc/os-release, else "unknown", as ovs-ctl).
+// ovs-vswitchd itself writes none of these, so with --db (the host's
+// ovsdb-server, started by ovs-ctl) govs leaves them to ovs-ctl.
 func initDatabase(ctx context.Context, vdb *db.DB) error {
-	if len(vdb.Rows("Open_vSwitch")) > 0 {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(ctx, initTimeout)
 	defer cancel()
-	res := vdb.Transact(ctx, nil, []any{map[string]any{"op": "insert", "table": "Open_vSwitch", "row": map[string]any{}}})
-	if len(res) != 1 {
+	var ops []any
+	if len(vdb.Rows("Open_vSwitch")) == 0 {
+		ops = append(ops, map[string]any{"op": "insert", "table": "Open_vSwitch", "row": map[string]any{}})
+	}
+	row := map[string]any{"db_version": schema.Vswitch().Version, "ovs_version": dbOVSVersion}
+	// ovs-ctl sets each only when it has a value.
+	sysType, sysVersion := systemIDs(osReleaseFile)
+	if sysType != "" {
+		row["system_type"] = sysType
+	}
+	if sysVersion != "" {
+		row["system_version"] = sysVersion
+	}
+	ops = append(ops, map[string]any{"op": "update", "table": "Open_vSwitch", "where": []any{}, "row": row})
+	res := vdb.Transact(ctx, nil, ops)
+	if len(res) < len(ops) {
 		return fmt.Errorf("initialising database: %v", res)
 	}
-	if m, ok := res[0].(map[string]any); ok && m["error"] != nil {
-		return fmt.Errorf("initialising database: %v: %v", m["error"], m["details"])
+	for _, r := range res {
+		if m, ok := r.(map[string]any); ok && m["error"] != nil {
+			return fmt.Errorf("initialising database: %v: %v", m["error"], m["details"])
+		}
 	}
 	return nil
+}
+
+// dbOVSVersion is what govs-vswitchd writes to Open_vSwitch.ovs_version
+// in embedded mode (ovs-ctl writes OVS's version there; `ovs-vsctl show`
+// prints it as its last line). It says both what govs behaves as (OVS
+// reconcile.OVSVersion) and that it is not OVS: "+govs" is semantic-
+// versioning build metadata, so scripts that compare versions see 3.1.0
+// while a human reading `ovs-vsctl show` sees govs.
+const dbOVSVersion = reconcile.OVSVersion + "+govs"
+
+// osReleaseFile is where ovs-ctl reads the system type and version.
+const osReleaseFile = "/etc/os-release"
+
+// systemIDs returns ID and VERSION_ID from an os-release file, or
+// "unknown" for both when the file has no ID, as ovs-ctl.
+func systemIDs(path string) (typ, version string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "unknown", "unknown"
+	}
+	vals := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok {
+			continue
+		}
+		if uq, err := strconv.Unquote(v); err == nil {
+			v = uq
+		} else {
+			v = strings.Trim(v, "'")
+		}
+		vals[k] = v
+	}
+	if vals["ID"] == "" {
+		return "unknown", "unknown"
+	}
+	return vals["ID"], vals["VERSION_ID"]
 }
 
 // processAlive reports whether pid exists (signal 0).

@@ -9,9 +9,10 @@
 //     not run as root, or in -short mode when Options.SkipShort is set.
 //   - Every daemon runs with its own rundir, dbdir, logdir and sysconfdir
 //     in a fresh temp directory (short, since unix socket paths are
-//     limited to 108 bytes) and with --enable-dummy=override, so no
-//     kernel device is created and no frame leaves the process. The
-//     system-wide OVS in /var/run/openvswitch is never touched.
+//     limited to 108 bytes) and, unless Options.SystemNetdevs, with
+//     --enable-dummy=override, so no kernel device is created and no
+//     frame leaves the process. The system-wide OVS in
+//     /var/run/openvswitch is never touched.
 //   - The daemons are stopped and the directory removed in t.Cleanup,
 //     also when the test fails (then the tail of ovs-vswitchd.log is
 //     logged). Every command is bounded by CmdTimeout.

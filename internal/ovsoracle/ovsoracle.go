@@ -42,6 +42,10 @@ type Options struct {
 	SkipShort bool
 	// DisableSystem passes --disable-system to ovs-vswitchd.
 	DisableSystem bool
+	// SystemNetdevs starts ovs-vswitchd without --enable-dummy=override:
+	// ports are the host's real devices (use a netdev bridge, unique
+	// device names, and delete the bridge's TAP in Cleanup).
+	SystemNetdevs bool
 	// SkipOnStartError skips the test (instead of failing it) when the
 	// daemons do not start.
 	SkipOnStartError bool
@@ -91,7 +95,10 @@ func Start(t testing.TB, opt Options) *OVS {
 		}
 		os.RemoveAll(dir)
 	})
-	vswitchd := []string{o.DB, "--enable-dummy=override"}
+	vswitchd := []string{o.DB}
+	if !opt.SystemNetdevs {
+		vswitchd = append(vswitchd, "--enable-dummy=override")
+	}
 	if opt.DisableSystem {
 		vswitchd = append(vswitchd, "--disable-system")
 	}

@@ -52,12 +52,17 @@
 //     0000<MAC>), which FEATURES_REPLY reports (Bridge.DatapathID).
 //  5. One transaction writes back only the columns whose value differs
 //     from the replica: Interface ofport / error / ifindex / mac_in_use /
-//     mtu / admin_state / link_state (statistics every StatsInterval;
-//     a failed interface gets ofport -1, its error and cleared status),
+//     mtu / admin_state / link_state / link_speed / duplex / status
+//     (ethtool driver info) / link_resets (carrier changes since the
+//     port was added) (statistics every StatsInterval; a failed
+//     interface gets ofport -1, its error and cleared status),
 //     Bridge datapath_id / datapath_version, Controller is_connected
 //     (Config.ControllerConnected), and Open_vSwitch cur_cfg =
 //     next_cfg (so ovs-vsctl's wait ends), datapath_types, iface_types,
-//     ovs_version, db_version.
+//     dpdk_initialized=false, dpdk_version="none" — what ovs-vswitchd
+//     writes. ovs_version, db_version, system_type and system_version
+//     are ovs-ctl's, not ovs-vswitchd's: govs-vswitchd's embedded
+//     database sets them at start (cmd/govs-vswitchd initDatabase).
 //
 // Failed interfaces are retried on every pass, so a device created after
 // add-port is picked up within StatsInterval. A bad row never panics and

@@ -28,6 +28,10 @@ type liveIface struct {
 	port     ports.Port
 	portName string
 	tnlOpts  string // tunnel only: the options it was built with
+	// carrierBase is the device's carrier_changes count when the
+	// reconciler first saw it (-1: not yet), so link_resets counts the
+	// changes since the port was added, as OVS's carrier_resets.
+	carrierBase int64
 }
 
 // liveBridge is a bridge the reconciler created.
@@ -339,7 +343,7 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 		return
 	}
 	typ := normType(ic.Type)
-	li := &liveIface{uuid: ic.UUID, name: ic.Name, typ: typ, portName: p.Name}
+	li := &liveIface{uuid: ic.UUID, name: ic.Name, typ: typ, portName: p.Name, carrierBase: -1}
 	used := map[flow.PortNo]bool{}
 	for _, x := range lb.ifaces {
 		used[x.ofport] = true

@@ -4,19 +4,23 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"govs/datapath/flow"
 	"govs/ovsdb/schema"
 	"govs/ports"
+	"govs/ports/ethtool"
 )
 
 // Values govs writes to the Open_vSwitch row, as ovs-vswitchd and ovs-ctl
 // of OVS 3.1 would.
 const (
-	// OVSVersion is written to Open_vSwitch.ovs_version: govs implements
-	// OVS 3.1's behaviour, and tools compare this string.
+	// OVSVersion is the OVS release whose behaviour govs implements
+	// (version replies; govs-vswitchd's embedded database writes it,
+	// marked "+govs", to Open_vSwitch.ovs_version as ovs-ctl would).
 	OVSVersion = "3.1.0"
 	// datapathVersion is Bridge.datapath_version for a userspace datapath.
 	datapathVersion = "<built-in>"
@@ -111,6 +115,14 @@ type netdevInfo struct {
 	adminUp   bool
 	linkUp    bool
 	hasNetdev bool
+	// link and driver are ethtool's answers (linkOK/driverOK false when
+	// the device has none).
+	link     ethtool.Link
+	linkOK   bool
+	driver   ethtool.Driver
+	driverOK bool
+	// carrierChanges is /sys/class/net/DEV/carrier_changes; -1 unknown.
+	carrierChanges int64
 }
 
 func lookupNetdev(name string) netdevInfo {
@@ -118,10 +130,46 @@ func lookupNetdev(name string) netdevInfo {
 	if err != nil {
 		return netdevInfo{}
 	}
-	return netdevInfo{
+	nd := netdevInfo{
 		ok: true, hasNetdev: true, ifindex: ifi.Index, mac: ifi.HardwareAddr, mtu: ifi.MTU,
 		adminUp: ifi.Flags&net.FlagUp != 0, linkUp: ifi.Flags&net.FlagRunning != 0,
+		carrierChanges: -1,
 	}
+	nd.link, err = ethtool.LinkSettings(name)
+	nd.linkOK = err == nil
+	nd.driver, err = ethtool.DriverInfo(name)
+	nd.driverOK = err == nil
+	if b, err := os.ReadFile(filepath.Join(sysClassNet, name, "carrier_changes")); err == nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			nd.carrierChanges = n
+		}
+	}
+	return nd
+}
+
+// sysClassNet is where the kernel lists network devices.
+const sysClassNet = "/sys/class/net"
+
+// linkBitsPerSecond is Interface.link_speed as OVS computes it
+// (netdev_linux_read_features then netdev_features_to_bps): only the
+// speeds OpenFlow has feature bits for; 0 for any other.
+func linkBitsPerSecond(mbps uint32) int64 {
+	switch mbps {
+	case 10, 100, 1000, 10000, 40000, 100000, 1000000:
+		return int64(mbps) * bitsPerMegabit
+	}
+	return 0
+}
+
+const bitsPerMegabit = 1_000_000
+
+// linkDuplex is Interface.duplex: OpenFlow has only full-duplex feature
+// bits from 10 Gb/s up, so OVS reports those speeds as full.
+func linkDuplex(l ethtool.Link) string {
+	if l.FullDuplex || l.SpeedMbps >= 10000 {
+		return "full"
+	}
+	return "half"
 }
 
 // statsColumn renders port counters as Interface.statistics.
@@ -170,8 +218,9 @@ func (e *engine) writeOps(s *schema.Schema, st *dbState, withStats bool, lookup 
 		r.set("cur_cfg", sInt(st.NextCfg))
 		r.set("datapath_types", sSet(datapathTypes))
 		r.set("iface_types", sSet(ifaceTypes))
-		r.set("ovs_version", sStr(OVSVersion))
-		r.set("db_version", sStr(s.Version))
+		// dpdk_status of a build without DPDK.
+		r.set("dpdk_initialized", schema.NewScalar(false))
+		r.set("dpdk_version", sStr("none"))
 		add(r)
 	}
 	return ops
@@ -187,7 +236,7 @@ func (e *engine) ifaceUpdate(s *schema.Schema, ic *ifaceCfg, withStats bool, loo
 		if ok && res.err != "" {
 			r.set("error", sStr(res.err))
 		}
-		for _, col := range []string{"ifindex", "mac_in_use", "mtu", "admin_state", "link_state", "statistics"} {
+		for _, col := range []string{"ifindex", "mac_in_use", "mtu", "admin_state", "link_state", "link_speed", "duplex", "status", "statistics"} {
 			r.set(col, sEmpty())
 		}
 		return r
@@ -206,6 +255,25 @@ func (e *engine) ifaceUpdate(s *schema.Schema, ic *ifaceCfg, withStats bool, loo
 		r.set("mtu", sInt(int64(nd.mtu)))
 		r.set("admin_state", sStr(upDown(nd.adminUp)))
 		r.set("link_state", sStr(upDown(nd.linkUp)))
+		// iface_refresh_netdev_status: speed and duplex when known.
+		if bps := linkBitsPerSecond(nd.link.SpeedMbps); nd.linkOK && bps > 0 {
+			r.set("link_speed", sInt(bps))
+			r.set("duplex", sStr(linkDuplex(nd.link)))
+		} else {
+			r.set("link_speed", sEmpty())
+			r.set("duplex", sEmpty())
+		}
+		// netdev_linux_get_status: the driver, as ethtool -i prints it.
+		if nd.driverOK {
+			r.set("status", sMap([]string{"driver_name", "driver_version", "firmware_version"},
+				[]schema.Atom{nd.driver.Name, nd.driver.Version, nd.driver.Firmware}))
+		}
+		if nd.carrierChanges >= 0 {
+			if li.carrierBase < 0 {
+				li.carrierBase = nd.carrierChanges
+			}
+			r.set("link_resets", sInt(nd.carrierChanges-li.carrierBase))
+		}
 	}
 	if withStats && li.port != nil {
 		r.set("statistics", statsColumn(li.port.Stats()))
