@@ -13,6 +13,9 @@
 #   LAB_VETH1, LAB_VETH2    bridge-side veth ends (veth11, veth22)
 #   LAB_PEER1, LAB_PEER2    namespace-side veth ends (veth1, veth2)
 #   LAB_BR1, LAB_BR2        bridges (br-int, br-memeda; LAB_BR2 gets the ports)
+#   LAB_METRICS_ADDR        govs-vswitchd --metrics-addr (127.0.0.1:0: a free
+#                           port, so two labs, or a lab and a test, never
+#                           collide on the default 127.0.0.1:9476; "" disables)
 #
 # Steps whose tool is not built yet are reported as SKIP with the reason.
 # The exit status is 0 when every step that ran gave the expected result.
@@ -82,7 +85,8 @@ if ! have "$bin/govs-vswitchd"; then
 	printf '\nlab: %d OK, %d FAILED, %d SKIPPED\n' $pass $fail $skip
 	exit 1
 fi
-"$bin/govs-vswitchd" --rundir "$rundir" --dbdir "$rundir" --log-file="$rundir/govs-vswitchd.log" &
+"$bin/govs-vswitchd" --rundir "$rundir" --dbdir "$rundir" --log-file="$rundir/govs-vswitchd.log" \
+	--metrics-addr="${LAB_METRICS_ADDR-127.0.0.1:0}" &
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$rundir/db.sock" ] && break; sleep 0.1; done
 if [ -S "$rundir/db.sock" ]; then ok "daemon pid $daemon_pid serving $rundir/db.sock"; else bad "no db.sock after 10s; log:"; cat "$rundir/govs-vswitchd.log"; exit 1; fi

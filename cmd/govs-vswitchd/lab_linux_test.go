@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,6 +72,12 @@ func TestSeedLab(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 
+	// The lab must not need the default metrics port: another daemon (a
+	// second lab, a test, a real deployment) may hold it. Hold it here;
+	// if something else already does, the check is the same.
+	if l, err := net.Listen("tcp", defaultMetricsAddr); err == nil {
+		t.Cleanup(func() { l.Close() })
+	}
 	for i, tools := range []string{"govs", "ovs"} {
 		t.Run(tools, func(t *testing.T) {
 			p := fmt.Sprintf("gl%d%d", os.Getpid()%100000, i) // ≤ 8 chars + suffix ≤ 15
