@@ -72,6 +72,18 @@ func FuzzExtract(f *testing.F) {
 		if Extract(frame, 7, &k2, &l2) != ok || k2 != k || l2 != l {
 			t.Fatal("Extract is not deterministic")
 		}
+		// vlan-limit=1: at most one tag; the same key when a full parse
+		// found at most one (and no truncated second one).
+		var k1 Key
+		var l1 Layout
+		ok1 := ExtractVLANs(frame, 7, 1, &k1, &l1)
+		checkLayout(t, l1, len(frame))
+		if l1.NVLAN > 1 {
+			t.Fatalf("vlan-limit 1 parsed %d tags", l1.NVLAN)
+		}
+		if ok && l.NVLAN <= 1 && (k1 != k || l1 != l || ok1 != ok) {
+			t.Fatalf("vlan-limit 1 changed a frame with %d tags", l.NVLAN)
+		}
 		buf = AppendKeyMask(buf[:0], &k, &full, nil)
 		buf = AppendKeyMask(buf[:0], &k, &k, nil)
 	})
