@@ -1,15 +1,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +16,7 @@ import (
 	"govs/ofproto/ofserver"
 	"govs/ofproto/reconcile"
 	"govs/ofproto/tables"
+	"govs/ports/ethtool"
 	"govs/tunnel"
 )
 
@@ -297,33 +294,30 @@ var linkSpeeds = []struct {
 const kbpsPerMbps = 1000
 
 // linkFeatures returns a device's current-speed feature bits and speed in
-// kb/s from sysfs (0, 0 when the kernel does not know, e.g. a device
-// that is down). Virtual devices (no /sys/class/net/DEV/device: veth,
-// tun) report a twisted-pair port to ethtool, so they are COPPER, as OVS
-// shows them; the medium of physical NICs is not read.
+// kb/s as OVS's netdev_linux_read_features reads them with ETHTOOL_GSET
+// (which answers for a device that is down, unlike sysfs): the speed's
+// feature bit (OTHER for a speed OpenFlow has no bit for), COPPER for a
+// twisted-pair port (virtual devices: veth, tun), FIBER for fibre; 0, 0
+// when the driver does not know the speed.
 func linkFeatures(name string) (uint32, uint32) {
-	dir := filepath.Join("/sys/class/net", name)
-	b, err := os.ReadFile(filepath.Join(dir, "speed"))
-	if err != nil {
+	l, err := ethtool.LinkSettings(name)
+	if err != nil || l.SpeedMbps == 0 {
 		return 0, 0
 	}
-	mbps, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || mbps <= 0 {
-		return 0, 0
-	}
-	duplex, _ := os.ReadFile(filepath.Join(dir, "duplex"))
-	full := strings.TrimSpace(string(duplex)) == "full"
 	f := uint32(ofp.PortFeatureOther)
 	for _, ls := range linkSpeeds {
-		if ls.mbps == mbps {
+		if ls.mbps == int(l.SpeedMbps) {
 			f = ls.hd
-			if full {
+			if l.FullDuplex {
 				f = ls.fd
 			}
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "device")); errors.Is(err, os.ErrNotExist) {
+	switch {
+	case l.TwistedPair:
 		f |= ofp.PortFeatureCopper
+	case l.Fibre:
+		f |= ofp.PortFeatureFiber
 	}
-	return f, uint32(mbps) * kbpsPerMbps
+	return f, l.SpeedMbps * kbpsPerMbps
 }

@@ -14,6 +14,8 @@ type Link struct {
 	// TwistedPair is true when the port type is twisted pair (PORT_TP),
 	// which virtual devices (veth, tun) report.
 	TwistedPair bool
+	// Fibre is true when the port type is fibre (PORT_FIBRE).
+	Fibre bool
 }
 
 // Driver is a device's ETHTOOL_GDRVINFO answer.

@@ -19,6 +19,7 @@ const (
 	cmdSpeedHiOff = 28 // __u16 speed_hi
 	duplexFull    = 0x01
 	portTP        = 0x00
+	portFibre     = 0x03
 	speedUnknown  = 0xffffffff
 	speedHiShift  = 16
 	maxNameLength = unix.IFNAMSIZ - 1
@@ -36,7 +37,7 @@ func LinkSettings(name string) (Link, error) {
 	if speed == speedUnknown {
 		speed = 0
 	}
-	return Link{SpeedMbps: speed, FullDuplex: cmd[cmdDuplexOff] == duplexFull, TwistedPair: cmd[cmdPortOff] == portTP}, nil
+	return Link{SpeedMbps: speed, FullDuplex: cmd[cmdDuplexOff] == duplexFull, TwistedPair: cmd[cmdPortOff] == portTP, Fibre: cmd[cmdPortOff] == portFibre}, nil
 }
 
 // DriverInfo returns name's driver (ETHTOOL_GDRVINFO).
