@@ -21,7 +21,7 @@ import (
 )
 
 const (
-	testTimeout   = 10 * time.Second
+	testTimeout   = 30 * time.Second
 	pollInterval  = 10 * time.Millisecond
 	memPortFrames = 16
 )
