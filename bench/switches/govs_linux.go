@@ -13,14 +13,16 @@ import (
 
 // govs is the govs-vswitchd binary with its embedded OVSDB server.
 type govs struct {
-	o   Options
-	dir string
-	t   *topo.Topology
+	name   string // NameGovs or NameGovsRef
+	binDir string
+	o      Options
+	dir    string
+	t      *topo.Topology
 }
 
-func newGovs(o Options) *govs { return &govs{o: o} }
+func newGovs(name, binDir string, o Options) *govs { return &govs{name: name, binDir: binDir, o: o} }
 
-func (s *govs) Name() string { return NameGovs }
+func (s *govs) Name() string { return s.name }
 
 func (s *govs) env() []string { return govsEnv(s.dir) }
 
@@ -30,12 +32,14 @@ func govsEnv(dir string) []string {
 
 func (s *govs) Start(ctx context.Context, t *topo.Topology) error {
 	s.t = t
+	o := s.o
+	o.BinDir = s.binDir // govs-ref runs another build
 	var err error
-	s.dir, err = startGovsDaemon(ctx, s.o, t.Switch)
+	s.dir, err = startGovsDaemon(ctx, o, t.Switch)
 	if err != nil {
 		return err
 	}
-	return govsVsctl(ctx, s.o, s.dir,
+	return govsVsctl(ctx, o, s.dir,
 		[]string{"add-br", BridgeName},
 		[]string{"add-port", BridgeName, t.SwGenDev},
 		[]string{"add-port", BridgeName, t.SwSinkDev})

@@ -17,10 +17,17 @@ const (
 	NameOVS          = "ovs"
 	NameOVSAFXDP     = "ovs-afxdp"
 	NameBridge       = "bridge"
+	// NameGovsRef is govs-vswitchd from Options.RefBinDir (another
+	// build, e.g. of main), to A/B two builds in the same run.
+	NameGovsRef = "govs-ref"
 )
 
 // Names lists every switch, in the order they are measured.
 var Names = []string{NameGovs, NameGovsDatapath, NameOVS, NameOVSAFXDP, NameBridge}
+
+// Extra lists the switches that exist but are measured only when named
+// (not by "all").
+var Extra = []string{NameGovsRef}
 
 // BridgeName is the bridge created in the OVS-like switches.
 const BridgeName = "br0"
@@ -47,6 +54,8 @@ type RuleLoader interface {
 type Options struct {
 	// BinDir holds govs-vswitchd and govs-vsctl.
 	BinDir string
+	// RefBinDir holds the govs-vswitchd and govs-vsctl of govs-ref.
+	RefBinDir string
 	// OVSSchema is the vswitch.ovsschema for ovsdb-tool create.
 	OVSSchema string
 	// XDPMode is options:xdp-mode of the afxdp ports.
@@ -91,7 +100,12 @@ func New(name string, o Options) (Switch, error) {
 	}
 	switch name {
 	case NameGovs:
-		return newGovs(o), nil
+		return newGovs(NameGovs, o.BinDir, o), nil
+	case NameGovsRef:
+		if o.RefBinDir == "" {
+			return nil, fmt.Errorf("%s needs a reference build directory (-ref-bin-dir)", NameGovsRef)
+		}
+		return newGovs(NameGovsRef, o.RefBinDir, o), nil
 	case NameGovsDatapath:
 		return newGovsDatapath(o), nil
 	case NameOVS:
@@ -101,5 +115,5 @@ func New(name string, o Options) (Switch, error) {
 	case NameBridge:
 		return newBridge(), nil
 	}
-	return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknown, name, Names)
+	return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknown, name, append(Names[:len(Names):len(Names)], Extra...))
 }

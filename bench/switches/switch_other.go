@@ -17,7 +17,7 @@ func (u unsupported) Name() string                                { return u.nam
 func (u unsupported) Start(context.Context, *topo.Topology) error { return errUnimplemented }
 func (u unsupported) Stop() error                                 { return nil }
 
-func newGovs(Options) Switch                       { return unsupported{NameGovs} }
+func newGovs(name, _ string, _ Options) Switch     { return unsupported{name} }
 func newGovsDatapath(Options) Switch               { return unsupported{NameGovsDatapath} }
 func newOVS(name string, _ bool, _ Options) Switch { return unsupported{name} }
 func newBridge() Switch                            { return unsupported{NameBridge} }

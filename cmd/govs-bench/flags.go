@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fs.PrintDefaults()
 	}
 	var (
-		sws       = fs.String("switches", allSwitches, "switches to measure, comma-separated: "+strings.Join(switches.Names, ",")+" or all")
+		sws       = fs.String("switches", allSwitches, "switches to measure, comma-separated: "+strings.Join(switches.Names, ",")+" or all (plus "+strings.Join(switches.Extra, ",")+", only when named)")
 		sizes     = fs.String("sizes", defaultSizes, "frame sizes in bytes with FCS (64..1518), comma-separated")
 		flows     = fs.String("flows", defaultFlows, "distinct flows per measurement, comma-separated (k suffix allowed: 100k)")
 		runs      = fs.Int("runs", run.DefaultRuns, "measurements per case (median and spread are reported)")
@@ -66,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		rules     = fs.Int("rules", run.DefaultRules, "rules for the ovs-ofctl add-flows benchmark (0: skip)")
 		quick     = fs.Bool("quick", false, "smoke preset: -sizes 64 -flows 1000 -runs 1 -duration 1s -warmup 0 -flow-setup=false -rules 0 -latency-rate 0 (explicit flags win)")
 		binDir    = fs.String("bin-dir", run.BinDirDefault(), "directory of govs-vswitchd and govs-vsctl")
+		refBinDir = fs.String("ref-bin-dir", "", "directory of another govs build, measured as switch "+switches.NameGovsRef+" (A/B in the same run)")
 		schema    = fs.String("ovs-schema", switches.DefaultOVSSchema, "OVS vswitch.ovsschema")
 		xdpMode   = fs.String("xdp-mode", defaultXDPMode, "options:xdp-mode of the ovs-afxdp ports (generic, native, best-effort, ...)")
 		workers   = fs.Int("workers", 1, "govs datapath workers")
@@ -122,7 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	o.cfg.Runs, o.cfg.Duration, o.cfg.Warmup, o.cfg.Rate, o.cfg.LatencyRate = *runs, *duration, *warmup, *rate, *latRate
 	o.cfg.FlowSetup, o.cfg.Rules, o.cfg.Window = *flowSetup, *rules, *window
-	o.cfg.Switch = switches.Options{BinDir: *binDir, OVSSchema: *schema, XDPMode: *xdpMode, Workers: *workers, Tunnel: *tunnel}
+	o.cfg.Switch = switches.Options{BinDir: *binDir, RefBinDir: *refBinDir, OVSSchema: *schema, XDPMode: *xdpMode, Workers: *workers, Tunnel: *tunnel}
 	o.cfg.Command = "govs-bench " + strings.Join(args, " ")
 	if err := o.cfg.Validate(); err != nil {
 		return nil, err
@@ -140,12 +141,9 @@ func parseSwitches(s string) ([]string, error) {
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
-		ok := false
-		for _, n := range switches.Names {
-			ok = ok || f == n
-		}
-		if !ok {
-			return nil, fmt.Errorf("%w: -switches: unknown switch %q (known: %s, all)", errUsage, f, strings.Join(switches.Names, ","))
+		known := append(switches.Names[:len(switches.Names):len(switches.Names)], switches.Extra...)
+		if !contains(known, f) {
+			return nil, fmt.Errorf("%w: -switches: unknown switch %q (known: %s, all)", errUsage, f, strings.Join(known, ","))
 		}
 		if !contains(out, f) {
 			out = append(out, f)
