@@ -22,6 +22,11 @@ type Sample struct {
 	LossPct float64 `json:"loss_pct"`
 	P50us   float64 `json:"p50_us"`
 	P99us   float64 `json:"p99_us"`
+	// CPUusPerFrame is the CPU time (user + system) the switch's own
+	// processes used during the run, in µs per received frame; 0 when the
+	// switch has no process of its own (Linux bridge, in-process
+	// datapath). It is less sensitive to a busy host than Mpps.
+	CPUusPerFrame float64 `json:"cpu_us_per_frame,omitempty"`
 }
 
 // Summary condenses the samples of a case: medians, plus the spread of
@@ -34,6 +39,8 @@ type Summary struct {
 	LossPct    float64 `json:"loss_pct_median"`
 	P50us      float64 `json:"p50_us_median"`
 	P99us      float64 `json:"p99_us_median"`
+	// CPUusPerFrame is the median of the runs' CPUusPerFrame.
+	CPUusPerFrame float64 `json:"cpu_us_per_frame_median,omitempty"`
 }
 
 // Case is one switch × frame size × flow count, measured Runs times.
@@ -129,13 +136,14 @@ func (c *Case) Summarize() {
 	}
 	mpps := col(func(s Sample) float64 { return s.Mpps })
 	c.Summary = Summary{
-		MppsMedian: Median(mpps),
-		MppsMin:    slices.Min(mpps),
-		MppsMax:    slices.Max(mpps),
-		SpreadPct:  SpreadPct(mpps),
-		LossPct:    Median(col(func(s Sample) float64 { return s.LossPct })),
-		P50us:      Median(col(func(s Sample) float64 { return s.P50us })),
-		P99us:      Median(col(func(s Sample) float64 { return s.P99us })),
+		MppsMedian:    Median(mpps),
+		MppsMin:       slices.Min(mpps),
+		MppsMax:       slices.Max(mpps),
+		SpreadPct:     SpreadPct(mpps),
+		LossPct:       Median(col(func(s Sample) float64 { return s.LossPct })),
+		P50us:         Median(col(func(s Sample) float64 { return s.P50us })),
+		P99us:         Median(col(func(s Sample) float64 { return s.P99us })),
+		CPUusPerFrame: Median(col(func(s Sample) float64 { return s.CPUusPerFrame })),
 	}
 }
 

@@ -18,7 +18,7 @@ const (
 func WriteTable(w io.Writer, r *Report) error {
 	var sb strings.Builder
 	tw := tabwriter.NewWriter(&sb, 0, 0, tabPad, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "switch\tframe\tflows\tMpps(median)\tspread\tloss\tp50 µs\tp99 µs\truns\tlight-load p50/p99 µs\t\n")
+	fmt.Fprintf(tw, "switch\tframe\tflows\tMpps(median)\tspread\tloss\tp50 µs\tp99 µs\tCPU µs/frame\truns\tlight-load p50/p99 µs\t\n")
 	writeRows(tw, r, KindThroughput, func(s Summary) string { return fmt.Sprintf("%.3f", s.MppsMedian) })
 	if err := tw.Flush(); err != nil {
 		return err
@@ -26,7 +26,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	if hasKind(r, KindFlowSetup) {
 		sb.WriteString("\nflow setup (every frame a new flow):\n")
 		tw = tabwriter.NewWriter(&sb, 0, 0, tabPad, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "switch\tframe\tflows\tk setups/s\tspread\tloss\tp50 µs\tp99 µs\truns\t\t\n")
+		fmt.Fprintf(tw, "switch\tframe\tflows\tk setups/s\tspread\tloss\tp50 µs\tp99 µs\tCPU µs/frame\truns\t\t\n")
 		writeRows(tw, r, KindFlowSetup, func(s Summary) string { return fmt.Sprintf("%.1f", s.MppsMedian*kppsPerMpps) })
 		if err := tw.Flush(); err != nil {
 			return err
@@ -66,7 +66,7 @@ func writeRows(tw io.Writer, r *Report, kind string, rate func(Summary) string) 
 			continue
 		}
 		if c.Unavailable != "" {
-			fmt.Fprintf(tw, "%s\t%d\t%d\tunavailable: %s\t\t\t\t\t\t\t\n", c.Switch, c.Size, c.Flows, oneLine(c.Unavailable))
+			fmt.Fprintf(tw, "%s\t%d\t%d\tunavailable: %s\t\t\t\t\t\t\t\t\n", c.Switch, c.Size, c.Flows, oneLine(c.Unavailable))
 			continue
 		}
 		s := c.Summary
@@ -78,8 +78,12 @@ func writeRows(tw io.Writer, r *Report, kind string, rate func(Summary) string) 
 		if kind == KindFlowSetup {
 			flows = "new/frame"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.1f%%\t%.2f%%\t%.1f\t%.1f\t%d\t%s\t\n",
-			c.Switch, c.Size, flows, rate(s), s.SpreadPct, s.LossPct, s.P50us, s.P99us, len(c.Runs), light)
+		cpu := "-"
+		if s.CPUusPerFrame > 0 {
+			cpu = fmt.Sprintf("%.2f", s.CPUusPerFrame)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.1f%%\t%.2f%%\t%.1f\t%.1f\t%s\t%d\t%s\t\n",
+			c.Switch, c.Size, flows, rate(s), s.SpreadPct, s.LossPct, s.P50us, s.P99us, cpu, len(c.Runs), light)
 	}
 }
 

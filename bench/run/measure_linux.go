@@ -44,7 +44,11 @@ func (l *lab) measureCase(ctx context.Context, c *report.Case, newFlows bool) er
 		if newFlows {
 			rate = fmt.Sprintf("%.1f k new flows/s", sm.Mpps*1e3)
 		}
-		l.progress("%s run %d/%d: %s, loss %.2f%%, p50 %.1fµs p99 %.1fµs", label, i+1, l.cfg.Runs, rate, sm.LossPct, sm.P50us, sm.P99us)
+		cpu := ""
+		if sm.CPUusPerFrame > 0 {
+			cpu = fmt.Sprintf(", switch CPU %.2fµs/frame", sm.CPUusPerFrame)
+		}
+		l.progress("%s run %d/%d: %s, loss %.2f%%, p50 %.1fµs p99 %.1fµs%s", label, i+1, l.cfg.Runs, rate, sm.LossPct, sm.P50us, sm.P99us, cpu)
 	}
 	c.Summarize()
 	if l.cfg.LatencyRate > 0 && !newFlows {
@@ -70,6 +74,7 @@ func (l *lab) measureOnce(ctx context.Context, s *gen.Sender, d time.Duration) (
 	go func() { sinkDone <- k.Run() }()
 	stopWatch := context.AfterFunc(ctx, s.Stop)
 	sent0 := s.Sent()
+	cpu0, cpuOK := processCPU(l.swPIDs)
 	start, startNs := time.Now(), gen.Now()
 	sendErr := s.Run(d)
 	sendTime := time.Since(start)
@@ -87,6 +92,7 @@ func (l *lab) measureOnce(ctx context.Context, s *gen.Sender, d time.Duration) (
 		time.Sleep(drainQuiet / 10)
 	}
 	k.Stop()
+	cpu1, cpuOK1 := processCPU(l.swPIDs)
 	sinkErr := <-sinkDone
 	if err := errors.Join(sendErr, sinkErr, ctx.Err()); err != nil {
 		return report.Sample{}, err
@@ -102,6 +108,9 @@ func (l *lab) measureOnce(ctx context.Context, s *gen.Sender, d time.Duration) (
 	}
 	if sent > 0 {
 		sm.LossPct = percent * (1 - min(float64(got)/float64(sent), 1))
+	}
+	if cpuOK && cpuOK1 && got > 0 {
+		sm.CPUusPerFrame = float64(cpu1-cpu0) / float64(time.Microsecond) / float64(got)
 	}
 	h := k.Histogram()
 	sm.P50us = float64(h.Quantile(p50)) / nsPerUs

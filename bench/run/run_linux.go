@@ -54,6 +54,9 @@ type lab struct {
 	progress   func(format string, args ...any)
 	cfg        *Config
 	learnBatch *ports.Batch
+	// swPIDs are the processes of the switch being measured (for CPU
+	// per frame), nil when it has none of its own.
+	swPIDs []int
 }
 
 // Run measures what cfg selects; see the package doc.
@@ -159,6 +162,10 @@ func (l *lab) measureSwitch(ctx context.Context, rep *report.Report, swName, rul
 	err = sw.Start(ctx, l.t)
 	if err == nil {
 		err = l.probe(ctx)
+	}
+	l.swPIDs = nil
+	if p, ok := sw.(switches.Processor); ok && err == nil {
+		l.swPIDs = p.PIDs()
 	}
 	defer func() {
 		if serr := sw.Stop(); serr != nil {

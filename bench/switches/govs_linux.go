@@ -104,3 +104,15 @@ func (s *govs) Stop() error {
 	s.dir, s.t = "", nil
 	return err
 }
+
+// PIDs implements Processor.
+func (s *govs) PIDs() []int {
+	if s.dir == "" {
+		return nil
+	}
+	pid, err := readPid(filepath.Join(s.dir, "govs-vswitchd.pid"))
+	if err != nil {
+		return nil
+	}
+	return []int{pid}
+}

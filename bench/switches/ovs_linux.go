@@ -148,6 +148,18 @@ func waitInterface(ctx context.Context, dir, dev string) error {
 	return err
 }
 
+// PIDs implements Processor.
+func (s *ovs) PIDs() []int {
+	if s.dir == "" {
+		return nil
+	}
+	pid, err := readPid(filepath.Join(s.dir, "ovs-vswitchd.pid"))
+	if err != nil {
+		return nil
+	}
+	return []int{pid}
+}
+
 func (s *ovs) mgmt() string { return filepath.Join(s.dir, BridgeName+".mgmt") }
 
 func (s *ovs) LoadRules(ctx context.Context, file string) (time.Duration, error) {

@@ -43,6 +43,14 @@ type Switch interface {
 	Stop() error
 }
 
+// Processor is a switch that runs as its own processes: their CPU time
+// is measured per forwarded frame.
+type Processor interface {
+	// PIDs returns the switch's forwarding processes (e.g. ovs-vswitchd,
+	// not ovsdb-server).
+	PIDs() []int
+}
+
 // RuleLoader is a switch with an OpenFlow management socket.
 type RuleLoader interface {
 	// LoadRules deletes all flows, then times `ovs-ofctl add-flows` of
