@@ -66,7 +66,13 @@ type txState struct {
 // Open opens an AF_PACKET port on the netdev called name. Errors that
 // concern the device are *ports.OpenError values worded as OVS's.
 func Open(name string, opts Options) (*Port, error) {
-	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	// The socket is created blocking and made non-blocking only after
+	// os.NewFile: a descriptor that is non-blocking when wrapped is
+	// registered with the Go runtime's (edge-triggered) netpoller, whose
+	// idle threads would then wake up for every frame that arrives and
+	// every transmitted frame freed, for nothing: Read and Write never
+	// wait in the netpoller, and the poll loop has its own epoll set.
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, &ports.OpenError{Device: name, Err: err}
 	}
@@ -76,6 +82,10 @@ func Open(name string, opts Options) (*Port, error) {
 		return nil, err
 	}
 	p.file = os.NewFile(uintptr(fd), "afpacket:"+name)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		p.file.Close()
+		return nil, &ports.OpenError{Device: name, Err: err}
+	}
 	rc, err := p.file.SyscallConn()
 	if err != nil {
 		p.file.Close()

@@ -354,6 +354,20 @@ func TestPollFD(t *testing.T) {
 	}
 }
 
+// TestNotInNetpoller checks that the socket is non-blocking but kept out
+// of the Go runtime's netpoller (whose threads would wake for every
+// frame): os.File refuses deadlines exactly on descriptors it does not poll.
+func TestNotInNetpoller(t *testing.T) {
+	l := newLab(t)
+	p := l.open(t, Options{})
+	if fl, err := unix.FcntlInt(uintptr(p.PollFD()), unix.F_GETFL, 0); err != nil || fl&unix.O_NONBLOCK == 0 {
+		t.Fatalf("F_GETFL = %#x, %v; want O_NONBLOCK", fl, err)
+	}
+	if err := p.file.SetReadDeadline(time.Now().Add(time.Hour)); !errors.Is(err, os.ErrNoDeadline) {
+		t.Fatalf("SetReadDeadline = %v, want os.ErrNoDeadline (fd registered with the netpoller)", err)
+	}
+}
+
 func TestClose(t *testing.T) {
 	l := newLab(t)
 	p := l.open(t, Options{})
