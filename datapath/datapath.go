@@ -166,7 +166,7 @@ func (dp *Datapath) AddPort(no flow.PortNo, p ports.Port) error {
 	var err error
 	dp.do(dp.workers[owner], func(w *Worker) {
 		if err = w.pollAdd(p); err == nil {
-			w.rx = append(w.rx, rxPort{no: no, port: p})
+			w.rx = append(w.rx, rxPort{no: no, port: p, fd: p.PollFD(), ready: true})
 		}
 	})
 	if err != nil {

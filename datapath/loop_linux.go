@@ -21,6 +21,10 @@ const (
 	expireWaitMs = expireInterval / 1000 / 1000
 	// eventfdLen is the size of an eventfd counter.
 	eventfdLen = 8
+	// idleSpin is how long (clock ns) a worker keeps polling without
+	// blocking after its last frame: blocking and being woken per few
+	// frames costs two context switches and a cross-CPU wake-up each time.
+	idleSpin = 50 * 1000
 )
 
 // loopState is a worker's poll loop: an epoll set holding its rx ports'
@@ -35,6 +39,7 @@ type loopState struct {
 	noPoll  int // rx ports without a PollFD (force a bounded wait)
 	events  [maxEpollEvents]unix.EpollEvent
 	evbuf   [eventfdLen]byte
+	drain   [eventfdLen]byte
 }
 
 func (w *Worker) start() error {
@@ -112,20 +117,38 @@ func (w *Worker) wakeup() {
 	_, _ = unix.Write(w.loop.evfd, w.loop.evbuf[:])
 }
 
-// run is the worker's poll loop.
+// run is the worker's poll loop. Each round reads every port marked
+// ready; a port whose Read returns less than a full batch is drained and
+// stays unread until epoll reports it readable again. A round that leaves
+// a port unready asks epoll which fds are readable with a non-blocking,
+// raw epoll_wait (cheaper than an empty recvmmsg or TAP read per idle
+// port). When nothing arrived for idleSpin the worker blocks in
+// epoll_wait.
+//
+// Every system call of a busy round is non-blocking and made with
+// RawSyscall (here and in the ports): a blocking-style Syscall lets the
+// runtime's sysmon take the worker's P away whenever the call lasts more
+// than ~20 µs (a sendmmsg of 32 frames into a veth often does), and
+// getting it back wakes other threads; on a small host that storm of
+// thread switches costs more than the forwarding itself.
 func (w *Worker) run() {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer close(w.loop.exited)
-	var drain [eventfdLen]byte
+	lastWork := w.dp.clock()
 	for !w.loop.stop {
 		if w.ctlPending.Load() {
 			w.runRequests()
+			w.markAllReady() // ports may have been added
 			continue
 		}
-		busy := false
+		busy, cold := false, false
 		for i := range w.rx {
 			r := &w.rx[i]
+			if !r.ready {
+				cold = true
+				continue
+			}
 			w.rxb.Reset()
 			n, _ := r.port.Read(w.rxb)
 			if n > 0 {
@@ -133,12 +156,20 @@ func (w *Worker) run() {
 				w.ProcessBatch(r.no, w.rxb)
 				busy = true
 			}
+			if n < ports.BatchSize && r.fd >= 0 {
+				r.ready, cold = false, true
+			}
 		}
+		if cold && w.markReady(epollPoll(w.loop.epfd, w.loop.events[:])) {
+			busy = true
+		}
+		now := w.dp.clock()
 		if busy {
+			lastWork = now
 			continue
 		}
-		w.maintain(w.dp.clock())
-		if w.dp.busyPoll {
+		w.maintain(now)
+		if w.dp.busyPoll || now-lastWork < idleSpin {
 			continue
 		}
 		timeout := -1
@@ -152,10 +183,34 @@ func (w *Worker) run() {
 		if err != nil {
 			continue // EINTR
 		}
-		for _, ev := range w.loop.events[:n] {
-			if int(ev.Fd) == w.loop.evfd {
-				_, _ = unix.Read(w.loop.evfd, drain[:])
+		w.markReady(n)
+		lastWork = w.dp.clock()
+	}
+}
+
+// markReady marks the rx ports of the first n epoll events ready and
+// drains the control eventfd if it is among them. It reports whether a
+// port became ready.
+func (w *Worker) markReady(n int) bool {
+	found := false
+	for _, ev := range w.loop.events[:n] {
+		fd := int(ev.Fd)
+		if fd == w.loop.evfd {
+			_, _ = unix.Read(w.loop.evfd, w.loop.drain[:])
+			continue
+		}
+		for i := range w.rx {
+			if w.rx[i].fd == fd {
+				w.rx[i].ready, found = true, true
 			}
 		}
+	}
+	return found
+}
+
+// markAllReady makes the next round read every port.
+func (w *Worker) markAllReady() {
+	for i := range w.rx {
+		w.rx[i].ready = true
 	}
 }

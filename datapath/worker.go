@@ -53,6 +53,11 @@ type txQueue struct {
 type rxPort struct {
 	no   flow.PortNo
 	port ports.Port
+	// fd is the port's PollFD (< 0: none, the port is read every round).
+	fd int
+	// ready is set when the port may have frames: its last Read filled a
+	// whole batch, or epoll reported its fd readable since (poll loop only).
+	ready bool
 }
 
 // Worker owns a set of rx ports, an EMC, one classifier per in_port and

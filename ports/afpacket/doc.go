@@ -57,6 +57,20 @@
 // the kernel dropped because our receive queue was full, to both
 // KernelDrops and RxDropped.
 //
+// # System calls and the Go runtime
+//
+// recvmmsg and sendmmsg are made with RawSyscall: they cannot block
+// (MSG_DONTWAIT, non-blocking socket), and a Syscall that lasts more than
+// about 20 µs (sendmmsg of 32 frames into a veth pays for the peer's
+// receive softirq) lets the runtime's sysmon retake the caller's P, which
+// costs thread wake-ups to get back. The socket is made non-blocking only
+// after os.NewFile wrapped it, so the runtime does not register it with its
+// edge-triggered netpoller: otherwise an idle runtime thread wakes up for
+// every received frame and every transmitted frame freed, for nothing,
+// since Read and Write never wait there. On a 2-core host under load those
+// wake-ups cost more CPU than forwarding (govs-bench CPU µs/frame: see the
+// commit that introduced this).
+//
 // # Concurrency and allocation
 //
 // Read is called by one goroutine at a time (the poll loop owning the
