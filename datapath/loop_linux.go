@@ -169,7 +169,10 @@ func (w *Worker) run() {
 			continue
 		}
 		w.maintain(now)
-		if w.dp.busyPoll || now-lastWork < idleSpin {
+		// A request may have been queued after the check at the top of
+		// the round, its eventfd wake-up consumed by markReady above:
+		// never block with one pending.
+		if w.dp.busyPoll || now-lastWork < idleSpin || w.ctlPending.Load() {
 			continue
 		}
 		timeout := -1

@@ -209,3 +209,41 @@ func TestLoopModes(t *testing.T) {
 		})
 	}
 }
+
+// TestControlRequestsNearBlocking sends control requests back to back
+// and at every delay around the idle spin, to a worker whose ports are
+// idle: a request queued just before the worker decides to block must
+// still be served (its eventfd wake-up may be consumed by the round's
+// non-blocking epoll check).
+func TestControlRequestsNearBlocking(t *testing.T) {
+	dp, _, _ := newTestDP(t, newUpcaller(outputTo(2)), Config{})
+	if err := dp.AddPort(1, newSource(t, "p1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := dp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer dp.Close()
+	const requests = 3000
+	done := make(chan error, 1)
+	go func() {
+		for i := range requests {
+			if d := time.Duration(i%100) * time.Microsecond; d > 0 {
+				time.Sleep(d)
+			}
+			if err := dp.SetMaxIdle(time.Hour); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(6 * waitTimeout):
+		t.Fatal("a control request was never served (worker blocked with a request pending)")
+	}
+}
