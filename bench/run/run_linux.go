@@ -115,14 +115,14 @@ func Run(ctx context.Context, cfg Config) (rep *report.Report, err error) {
 
 func (l *lab) openPorts() error {
 	err := l.t.Gen.Do(func() (err error) {
-		l.gen, err = afpacket.Open(l.t.GenDev, afpacket.Options{NoPromisc: true})
+		l.gen, err = afpacket.Open(l.t.GenDev, afpacket.Options{NoPromisc: true, RecvMmsg: true})
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	err = l.t.Sink.Do(func() (err error) {
-		l.sink, err = afpacket.Open(l.t.SinkDev, afpacket.Options{RcvBuf: sinkRcvBuf})
+		l.sink, err = afpacket.Open(l.t.SinkDev, afpacket.Options{RcvBuf: sinkRcvBuf, RecvMmsg: true})
 		return err
 	})
 	if err != nil {

@@ -26,7 +26,8 @@ type Port struct {
 	closed  atomic.Bool
 	c       ports.Counters
 
-	rx rxState // owned by the goroutine calling Read
+	rx   rxState // owned by the goroutine calling Read
+	ring *ringRx // the TPACKET_V2 rx ring; nil when reading with recvmmsg
 
 	tx struct {
 		sync.Mutex
@@ -115,6 +116,13 @@ func (p *Port) setup(opts Options) error {
 		p.feat.outgoing = OutgoingBPFFilter
 	}
 	p.feat.qdiscBypass = unix.SetsockoptInt(p.fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1) == nil
+	if !opts.RecvMmsg {
+		// Before bind, so that every frame goes to the ring. A kernel
+		// or memory limit that refuses the ring leaves recvmmsg.
+		if err := p.setupRing(opts.RingFrames); err != nil {
+			p.feat.ringErr = err.Error()
+		}
+	}
 	if opts.RcvBuf > 0 {
 		if unix.SetsockoptInt(p.fd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, opts.RcvBuf) != nil {
 			if err := unix.SetsockoptInt(p.fd, unix.SOL_SOCKET, unix.SO_RCVBUF, opts.RcvBuf); err != nil {
@@ -198,7 +206,7 @@ func (p *Port) MTU() (int, error) {
 }
 
 // Features describes the kernel features in use, e.g.
-// "rx=recvmmsg tx=sendmmsg vlan=auxdata outgoing=PACKET_IGNORE_OUTGOING qdisc-bypass=on promisc=on".
+// "rx=tpacket-v2-ring tx=sendmmsg vlan=tpacket-hdr outgoing=PACKET_IGNORE_OUTGOING qdisc-bypass=on promisc=on".
 func (p *Port) Features() string { return p.feat.String() }
 
 // PollFD returns the socket, readable while frames are queued.
@@ -211,6 +219,9 @@ func (p *Port) Read(b *ports.Batch) (int, error) {
 	b.N = 0
 	if p.closed.Load() {
 		return 0, ports.ErrClosed
+	}
+	if p.ring != nil {
+		return p.readRing(b)
 	}
 	r := &p.rx
 	for i := range r.msgs {
@@ -276,6 +287,29 @@ func (p *Port) Read(b *ports.Batch) (int, error) {
 	}
 	if bad > 0 {
 		p.c.RxErrors.Add(uint64(bad))
+	}
+	return n, nil
+}
+
+// readRing is Read from the TPACKET_V2 ring.
+func (p *Port) readRing(b *ports.Batch) (int, error) {
+	for i := range b.Bufs {
+		if len(b.Bufs[i]) < ports.Headroom+ethHeaderLen {
+			return 0, errShortBuffer
+		}
+	}
+	n, bytes, bad, tags := p.ring.read(b)
+	p.rx.vlanRestored += uint64(tags)
+	b.N = n
+	if n > 0 {
+		p.c.RxPackets.Add(uint64(n))
+		p.c.RxBytes.Add(uint64(bytes))
+	}
+	if bad > 0 {
+		p.c.RxErrors.Add(uint64(bad))
+	}
+	if p.closed.Load() {
+		return n, ports.ErrClosed
 	}
 	return n, nil
 }
@@ -368,7 +402,11 @@ func (p *Port) Close() error {
 	}
 	p.statsMu.Lock()
 	defer p.statsMu.Unlock()
-	return p.file.Close()
+	err := p.file.Close()
+	if p.ring != nil {
+		err = errors.Join(err, p.ring.unmap())
+	}
+	return err
 }
 
 var errShortBuffer = errors.New("afpacket: batch buffer shorter than Headroom plus an Ethernet header")

@@ -70,7 +70,8 @@ func TestFeatures(t *testing.T) {
 		opts Options
 		want []string
 	}{
-		{Options{}, []string{"outgoing=" + OutgoingIgnoreSockopt, "promisc=on", "rx=recvmmsg"}},
+		{Options{}, []string{"outgoing=" + OutgoingIgnoreSockopt, "promisc=on", "rx=tpacket-v2-ring"}},
+		{Options{RecvMmsg: true, NoPromisc: true}, []string{"rx=recvmmsg", "vlan=auxdata", "promisc=off"}},
 		{Options{ForceBPFInbound: true, NoPromisc: true}, []string{"outgoing=" + OutgoingBPFFilter, "promisc=off"}},
 	}
 	for _, tt := range tests {
@@ -103,69 +104,72 @@ func TestFeatures(t *testing.T) {
 // TestReceive checks frames sent by the peer kernel, untagged and through
 // a VLAN subinterface, arrive whole at Headroom with the tag restored.
 func TestReceive(t *testing.T) {
-	l := newLab(t)
-	p := l.open(t, Options{})
-	b := ports.NewBatch()
-	tests := []struct {
-		name    string
-		dst     string
-		vid     int // -1: untagged
-		payload int
-	}{
-		{"untagged", "untagged", -1, 32},
-		{"vlan 10", "vlan", testVID, 32},
-		{"untagged mtu", "untagged", -1, 1500 - ipv4HdrLen - udpHdrLen},
-		{"vlan 10 mtu", "vlan", testVID, 1500 - ipv4HdrLen - udpHdrLen},
-	}
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.vid >= 0 && l.noVLAN != "" {
-				t.Skip(l.noVLAN)
-			}
-			const count = 5
-			marker := []byte(fmt.Sprintf("govs-rx-%d-", i))
-			payload := bytes.Repeat([]byte{'z'}, tt.payload)
-			copy(payload, marker)
-			dst := switchIP
-			if tt.vid >= 0 {
-				dst = switchIP10
-			}
-			before := p.Stats()
-			var ps [][]byte
-			for range count {
-				ps = append(ps, payload)
-			}
-			l.sendUDP(t, dst, ps...)
-			got := readMatching(t, p, b, marker, count, waitTimeout)
-			if len(got) != count {
-				t.Fatalf("read %d frames with marker, want %d", len(got), count)
-			}
-			hdr := ethHeaderLen
-			if tt.vid >= 0 {
-				hdr += vlanTagLen
-			}
-			for _, f := range got {
-				if !bytes.Equal(f[:6], switchMAC) || !bytes.Equal(f[6:12], peerMAC) {
-					t.Fatalf("MACs %x", f[:12])
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{})
+		b := ports.NewBatch()
+		tests := []struct {
+			name    string
+			dst     string
+			vid     int // -1: untagged
+			payload int
+		}{
+			{"untagged", "untagged", -1, 32},
+			{"vlan 10", "vlan", testVID, 32},
+			{"untagged mtu", "untagged", -1, 1500 - ipv4HdrLen - udpHdrLen},
+			{"vlan 10 mtu", "vlan", testVID, 1500 - ipv4HdrLen - udpHdrLen},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				if tt.vid >= 0 && l.noVLAN != "" {
+					t.Skip(l.noVLAN)
 				}
-				if want := hdr + ipv4HdrLen + udpHdrLen + tt.payload; len(f) != want {
-					t.Fatalf("frame length %d, want %d", len(f), want)
-				}
+				const count = 5
+				marker := []byte(fmt.Sprintf("govs-rx-%d-", i))
+				payload := bytes.Repeat([]byte{'z'}, tt.payload)
+				copy(payload, marker)
+				dst := switchIP
 				if tt.vid >= 0 {
-					if tpid, tci := binary.BigEndian.Uint16(f[12:]), binary.BigEndian.Uint16(f[14:]); tpid != ethTypeVLAN || tci&0xfff != uint16(tt.vid) {
-						t.Fatalf("tag tpid %#x tci %#x, want 0x8100 vid %d", tpid, tci, tt.vid)
+					dst = switchIP10
+				}
+				before := p.Stats()
+				var ps [][]byte
+				for range count {
+					ps = append(ps, payload)
+				}
+				l.sendUDP(t, dst, ps...)
+				got := readMatching(t, p, b, marker, count, waitTimeout)
+				if len(got) != count {
+					t.Fatalf("read %d frames with marker, want %d", len(got), count)
+				}
+				hdr := ethHeaderLen
+				if tt.vid >= 0 {
+					hdr += vlanTagLen
+				}
+				for _, f := range got {
+					if !bytes.Equal(f[:6], switchMAC) || !bytes.Equal(f[6:12], peerMAC) {
+						t.Fatalf("MACs %x", f[:12])
+					}
+					if want := hdr + ipv4HdrLen + udpHdrLen + tt.payload; len(f) != want {
+						t.Fatalf("frame length %d, want %d", len(f), want)
+					}
+					if tt.vid >= 0 {
+						if tpid, tci := binary.BigEndian.Uint16(f[12:]), binary.BigEndian.Uint16(f[14:]); tpid != ethTypeVLAN || tci&0xfff != uint16(tt.vid) {
+							t.Fatalf("tag tpid %#x tci %#x, want 0x8100 vid %d", tpid, tci, tt.vid)
+						}
+					}
+					if et := binary.BigEndian.Uint16(f[hdr-2:]); et != ethTypeIPv4 {
+						t.Fatalf("ethertype %#x", et)
 					}
 				}
-				if et := binary.BigEndian.Uint16(f[hdr-2:]); et != ethTypeIPv4 {
-					t.Fatalf("ethertype %#x", et)
+				s := p.Stats()
+				if s.RxPackets-before.RxPackets < count || s.RxBytes <= before.RxBytes {
+					t.Fatalf("stats before %+v after %+v", before, s)
 				}
-			}
-			s := p.Stats()
-			if s.RxPackets-before.RxPackets < count || s.RxBytes <= before.RxBytes {
-				t.Fatalf("stats before %+v after %+v", before, s)
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 // TestTransmit writes frames and checks that the peer's UDP sockets get
@@ -274,67 +278,76 @@ func TestWriteInvalidFrames(t *testing.T) {
 // TestReceiveTooLong reads into buffers too short for the frames: they are
 // counted as errors, never returned truncated.
 func TestReceiveTooLong(t *testing.T) {
-	l := newLab(t)
-	p := l.open(t, Options{})
-	b := ports.NewBatch()
-	for i := range b.Bufs {
-		b.Bufs[i] = b.Bufs[i][:ports.Headroom+200]
-	}
-	l.sendUDP(t, switchIP, bytes.Repeat([]byte{'L'}, 500), []byte("govs-short"))
-	got := readMatching(t, p, b, []byte("govs-short"), 1, waitTimeout)
-	if len(got) != 1 {
-		t.Fatal("short frame not received")
-	}
-	if s := p.Stats(); s.RxErrors < 1 {
-		t.Fatalf("RxErrors = %d, want >= 1", s.RxErrors)
-	}
-	for i := range b.N {
-		if b.Len[i] > 200 {
-			t.Fatalf("frame of %d bytes returned", b.Len[i])
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{})
+		b := ports.NewBatch()
+		for i := range b.Bufs {
+			b.Bufs[i] = b.Bufs[i][:ports.Headroom+200]
 		}
-	}
+		l.sendUDP(t, switchIP, bytes.Repeat([]byte{'L'}, 500), []byte("govs-short"))
+		got := readMatching(t, p, b, []byte("govs-short"), 1, waitTimeout)
+		if len(got) != 1 {
+			t.Fatal("short frame not received")
+		}
+		if s := p.Stats(); s.RxErrors < 1 {
+			t.Fatalf("RxErrors = %d, want >= 1", s.RxErrors)
+		}
+		for i := range b.N {
+			if b.Len[i] > 200 {
+				t.Fatalf("frame of %d bytes returned", b.Len[i])
+			}
+		}
+	})
 }
 
 func TestJumbo(t *testing.T) {
-	l := newLab(t)
-	const mtu = 9000
-	l.nsS.Exec(t, "ip", "link", "set", l.swDev, "mtu", fmt.Sprint(mtu))
-	l.nsP.Exec(t, "ip", "link", "set", l.peerDev, "mtu", fmt.Sprint(mtu))
-	p := l.open(t, Options{})
-	b := ports.NewBatch()
-	payload := bytes.Repeat([]byte{'j'}, mtu-ipv4HdrLen-udpHdrLen)
-	copy(payload, "govs-jumbo")
-	l.sendUDP(t, switchIP, payload)
-	got := readMatching(t, p, b, []byte("govs-jumbo"), 1, waitTimeout)
-	if len(got) != 1 || len(got[0]) != ethHeaderLen+mtu {
-		t.Fatalf("jumbo: got %d frames", len(got))
-	}
-	c := l.listenUDP(t, peerIP, 40100)
-	setFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, 40100, payload))
-	if n, err := p.Write(b); n != 1 || err != nil {
-		t.Fatalf("Write jumbo = %d, %v", n, err)
-	}
-	c.SetReadDeadline(time.Now().Add(waitTimeout))
-	buf := make([]byte, mtu)
-	if n, _, err := c.ReadFromUDP(buf); err != nil || n != len(payload) {
-		t.Fatalf("peer read %d, %v", n, err)
-	}
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		const mtu = 9000
+		l.nsS.Exec(t, "ip", "link", "set", l.swDev, "mtu", fmt.Sprint(mtu))
+		l.nsP.Exec(t, "ip", "link", "set", l.peerDev, "mtu", fmt.Sprint(mtu))
+		p := l.open(t, Options{})
+		b := ports.NewBatch()
+		payload := bytes.Repeat([]byte{'j'}, mtu-ipv4HdrLen-udpHdrLen)
+		copy(payload, "govs-jumbo")
+		l.sendUDP(t, switchIP, payload)
+		got := readMatching(t, p, b, []byte("govs-jumbo"), 1, waitTimeout)
+		if len(got) != 1 || len(got[0]) != ethHeaderLen+mtu {
+			t.Fatalf("jumbo: got %d frames", len(got))
+		}
+		c := l.listenUDP(t, peerIP, 40100)
+		setFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, 40100, payload))
+		if n, err := p.Write(b); n != 1 || err != nil {
+			t.Fatalf("Write jumbo = %d, %v", n, err)
+		}
+		c.SetReadDeadline(time.Now().Add(waitTimeout))
+		buf := make([]byte, mtu)
+		if n, _, err := c.ReadFromUDP(buf); err != nil || n != len(payload) {
+			t.Fatalf("peer read %d, %v", n, err)
+		}
+	})
 }
 
 // TestKernelDrops overflows a tiny receive buffer and checks the kernel's
 // drop count reaches Stats.
 func TestKernelDrops(t *testing.T) {
-	l := newLab(t)
-	p := l.open(t, Options{RcvBuf: 1})
-	var ps [][]byte
-	for range 500 {
-		ps = append(ps, bytes.Repeat([]byte{'d'}, 1000))
-	}
-	l.sendUDP(t, switchIP, ps...)
-	s := p.Stats()
-	if s.KernelDrops == 0 || s.RxDropped < s.KernelDrops {
-		t.Fatalf("stats %+v: want kernel drops", s)
-	}
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{RcvBuf: 1, RingFrames: 1})
+		var ps [][]byte
+		for range 500 {
+			ps = append(ps, bytes.Repeat([]byte{'d'}, 1000))
+		}
+		l.sendUDP(t, switchIP, ps...)
+		s := p.Stats()
+		if s.KernelDrops == 0 || s.RxDropped < s.KernelDrops {
+			t.Fatalf("stats %+v: want kernel drops", s)
+		}
+	})
 }
 
 func TestPollFD(t *testing.T) {
@@ -369,26 +382,29 @@ func TestNotInNetpoller(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	l := newLab(t)
-	p := l.open(t, Options{})
-	if err := p.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Close(); err != nil {
-		t.Fatal("second Close:", err)
-	}
-	b := ports.NewBatch()
-	if _, err := p.Read(b); !errors.Is(err, ports.ErrClosed) {
-		t.Fatalf("Read: %v", err)
-	}
-	if _, err := p.Write(b); !errors.Is(err, ports.ErrClosed) {
-		t.Fatalf("Write: %v", err)
-	}
-	p.Stats()
-	out := l.nsS.Exec(t, "ip", "-d", "link", "show", l.swDev)
-	if !strings.Contains(out, "promiscuity 0") {
-		t.Errorf("device still promiscuous after Close: %s", out)
-	}
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{})
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal("second Close:", err)
+		}
+		b := ports.NewBatch()
+		if _, err := p.Read(b); !errors.Is(err, ports.ErrClosed) {
+			t.Fatalf("Read: %v", err)
+		}
+		if _, err := p.Write(b); !errors.Is(err, ports.ErrClosed) {
+			t.Fatalf("Write: %v", err)
+		}
+		p.Stats()
+		out := l.nsS.Exec(t, "ip", "-d", "link", "show", l.swDev)
+		if !strings.Contains(out, "promiscuity 0") {
+			t.Errorf("device still promiscuous after Close: %s", out)
+		}
+	})
 }
 
 // TestVLANRaw sends tagged frames between two ports, one per veth end.
@@ -396,45 +412,48 @@ func TestClose(t *testing.T) {
 // no 8021q module needed) into PACKET_AUXDATA, and Read must put it back,
 // with the right TPID, at Off = Headroom.
 func TestVLANRaw(t *testing.T) {
-	l := newLab(t)
-	sw, peer := l.pair(t)
-	tests := []struct {
-		name     string
-		from, to *Port
-		tpid     uint16
-		tci      uint16
-	}{
-		{"peer to switch 802.1Q vid 10", peer, sw, ethTypeVLAN, testVID},
-		{"switch to peer 802.1Q vid 10", sw, peer, ethTypeVLAN, testVID},
-		{"pcp and vid 4094", peer, sw, ethTypeVLAN, 5<<13 | 4094},
-		{"priority tag vid 0", peer, sw, ethTypeVLAN, 3 << 13},
-		{"802.1ad vid 20", peer, sw, 0x88a8, 20},
-	}
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			marker := []byte(fmt.Sprintf("govs-vlan-%d", i))
-			f := udpFrame(switchMAC, peerMAC, int(tt.tci), peerIP10, switchIP10, 1, discardPort, marker)
-			binary.BigEndian.PutUint16(f[12:], tt.tpid)
-			b := ports.NewBatch()
-			setFrames(b, f, f)
-			restored := tt.to.rx.vlanRestored
-			if n, err := tt.from.Write(b); n != 2 || err != nil {
-				t.Fatalf("Write = %d, %v", n, err)
-			}
-			got := readMatching(t, tt.to, b, marker, 2, waitTimeout)
-			if len(got) != 2 {
-				t.Fatalf("read %d tagged frames, want 2", len(got))
-			}
-			for _, g := range got {
-				if !bytes.Equal(g, f) {
-					t.Fatalf("frame\n got %x\nwant %x", g, f)
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		sw, peer := l.pair(t)
+		tests := []struct {
+			name     string
+			from, to *Port
+			tpid     uint16
+			tci      uint16
+		}{
+			{"peer to switch 802.1Q vid 10", peer, sw, ethTypeVLAN, testVID},
+			{"switch to peer 802.1Q vid 10", sw, peer, ethTypeVLAN, testVID},
+			{"pcp and vid 4094", peer, sw, ethTypeVLAN, 5<<13 | 4094},
+			{"priority tag vid 0", peer, sw, ethTypeVLAN, 3 << 13},
+			{"802.1ad vid 20", peer, sw, 0x88a8, 20},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				marker := []byte(fmt.Sprintf("govs-vlan-%d", i))
+				f := udpFrame(switchMAC, peerMAC, int(tt.tci), peerIP10, switchIP10, 1, discardPort, marker)
+				binary.BigEndian.PutUint16(f[12:], tt.tpid)
+				b := ports.NewBatch()
+				setFrames(b, f, f)
+				restored := tt.to.rx.vlanRestored
+				if n, err := tt.from.Write(b); n != 2 || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
 				}
-			}
-			if tt.to.rx.vlanRestored-restored < 2 {
-				t.Fatalf("%d tags restored from auxdata, want 2 (kernel did not strip?)", tt.to.rx.vlanRestored-restored)
-			}
-		})
-	}
+				got := readMatching(t, tt.to, b, marker, 2, waitTimeout)
+				if len(got) != 2 {
+					t.Fatalf("read %d tagged frames, want 2", len(got))
+				}
+				for _, g := range got {
+					if !bytes.Equal(g, f) {
+						t.Fatalf("frame\n got %x\nwant %x", g, f)
+					}
+				}
+				if tt.to.rx.vlanRestored-restored < 2 {
+					t.Fatalf("%d tags restored from auxdata, want 2 (kernel did not strip?)", tt.to.rx.vlanRestored-restored)
+				}
+			})
+		}
+	})
 }
 
 // pair opens the port under test on the switch end and a second port on
@@ -446,27 +465,30 @@ func (l *lab) pair(tb testing.TB) (sw, peer *Port) {
 // TestAllocs proves Read and Write allocate nothing per batch on a real
 // socket.
 func TestAllocs(t *testing.T) {
-	l := newLab(t)
-	sw, peer := l.pair(t)
-	in, out := ports.NewBatch(), ports.NewBatch()
-	f := udpFrame(peerMAC, switchMAC, testVID, switchIP10, peerIP10, 1, discardPort, make([]byte, 18))
-	frames := make([][]byte, ports.BatchSize)
-	for i := range frames {
-		frames[i] = f
-	}
-	setFrames(in, frames...)
-	got := 0
-	a := testing.AllocsPerRun(50, func() {
-		sw.Write(in)
-		n, _ := peer.Read(out)
-		got += n
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		sw, peer := l.pair(t)
+		in, out := ports.NewBatch(), ports.NewBatch()
+		f := udpFrame(peerMAC, switchMAC, testVID, switchIP10, peerIP10, 1, discardPort, make([]byte, 18))
+		frames := make([][]byte, ports.BatchSize)
+		for i := range frames {
+			frames[i] = f
+		}
+		setFrames(in, frames...)
+		got := 0
+		a := testing.AllocsPerRun(50, func() {
+			sw.Write(in)
+			n, _ := peer.Read(out)
+			got += n
+		})
+		if a != 0 {
+			t.Fatalf("Write+Read allocs per batch = %v, want 0", a)
+		}
+		if got == 0 {
+			t.Fatal("no frames read during the allocation test")
+		}
 	})
-	if a != 0 {
-		t.Fatalf("Write+Read allocs per batch = %v, want 0", a)
-	}
-	if got == 0 {
-		t.Fatal("no frames read during the allocation test")
-	}
 }
 
 // BenchmarkVeth writes a batch on one end of a veth and reads it on the
@@ -576,11 +598,14 @@ func BenchmarkVethWrite(b *testing.B) {
 }
 
 func TestReadShortBuffer(t *testing.T) {
-	l := newLab(t)
-	p := l.open(t, Options{})
-	b := ports.NewBatch()
-	b.Bufs[5] = nil
-	if _, err := p.Read(b); !errors.Is(err, errShortBuffer) {
-		t.Fatalf("Read with a short buffer: %v", err)
-	}
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{})
+		b := ports.NewBatch()
+		b.Bufs[5] = nil
+		if _, err := p.Read(b); !errors.Is(err, errShortBuffer) {
+			t.Fatalf("Read with a short buffer: %v", err)
+		}
+	})
 }

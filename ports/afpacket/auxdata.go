@@ -72,14 +72,19 @@ func parseAuxdata(ctrl []byte) (vlanTag, bool) {
 // rules: a tag is present if the TCI is non-zero or TP_STATUS_VLAN_VALID is
 // set; its TPID is tp_vlan_tpid if TP_STATUS_VLAN_TPID_VALID, else 0x8100.
 func auxdataVLAN(aux []byte) (vlanTag, bool) {
-	status := binary.NativeEndian.Uint32(aux[auxStatusOff:])
-	tci := binary.NativeEndian.Uint16(aux[auxVLANTCIOff:])
+	return statusVLAN(binary.NativeEndian.Uint32(aux[auxStatusOff:]),
+		binary.NativeEndian.Uint16(aux[auxVLANTCIOff:]),
+		binary.NativeEndian.Uint16(aux[auxVLANTPIDOff:]))
+}
+
+// statusVLAN applies those rules to a tp_status and the tp_vlan_tci and
+// tp_vlan_tpid fields (of a tpacket_auxdata or a tpacket2_hdr).
+func statusVLAN(status uint32, tci, tpid uint16) (vlanTag, bool) {
 	if tci == 0 && status&tpStatusVLANValid == 0 {
 		return vlanTag{}, false
 	}
-	tpid := uint16(ethTypeVLAN)
-	if status&tpStatusVLANTPIDValid != 0 {
-		tpid = binary.NativeEndian.Uint16(aux[auxVLANTPIDOff:])
+	if status&tpStatusVLANTPIDValid == 0 {
+		tpid = ethTypeVLAN
 	}
 	return vlanTag{tpid: tpid, tci: tci}, true
 }

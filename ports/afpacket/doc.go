@@ -2,19 +2,41 @@
 // any netdev (veth, physical NIC), as OVS's netdev-linux does for "system"
 // interfaces.
 //
-// # Receive path: recvmmsg, not a TPACKET_V3 ring
+// # Receive path: a TPACKET_V2 ring (recvmmsg as the fallback)
 //
-// Read calls recvmmsg(2) once per batch through the socket's
-// syscall.RawConn, with one iovec per frame pointing at
-// b.Bufs[i][ports.Headroom:], so the kernel copies each frame straight into
-// the caller's buffer. A TPACKET_V3 ring would save the syscall per batch
-// but needs a second copy: ring frames are borrowed until their block is
-// handed back, while the ports.Batch contract has the caller own the
-// memory. One kernel copy and one syscall per 32 frames is the cheaper of
-// the two on veth (perf-anchors A3: 0.38 Mpps for a raw recvmmsg/sendmmsg
-// forwarder), needs no mmap'd memory, and makes Close race-free through the
-// runtime's fd locking. The frames are read with MSG_TRUNC, so a frame
-// longer than its buffer is detected, dropped and counted in RxErrors.
+// Open maps a PACKET_RX_RING of TPACKET_V2 slots (Options.RecvMmsg turns
+// it off). The kernel copies each frame into the next free slot in the
+// softirq that delivers it (on the sender's CPU) and frees the skb at
+// once; Read walks the slots marked TP_STATUS_USER in ring order, copies
+// each frame into b.Bufs[i][ports.Headroom:] (the ports.Batch contract:
+// the caller owns the memory; a 64-byte copy costs nanoseconds), and hands
+// the slot back (TP_STATUS_KERNEL). A Read costs no system call at all,
+// and the per-frame socket-queue, skb-free and copy-to-user work of
+// recvmmsg (~20 % of the poll loop's CPU under govs-bench) is gone. The
+// status word is read and written atomically (ring_linux_unsafe.go).
+//
+// Why V2 and not V3: a V3 ring hands frames to user space a whole block
+// at a time, when the block is full or its retire timer (at least 1 ms,
+// in jiffies) fires, so at a low rate every frame would wait milliseconds;
+// V2 publishes each frame as soon as it is written and wakes poll/epoll
+// per frame, as recvmmsg does. V2 slots have a fixed size, chosen from the
+// device's MTU at Open (2 KiB for 1500, 16 KiB for 9000; about 4 MiB of
+// ring, at least 64 slots): a frame longer than its slot (the MTU was
+// raised after Open, or a GSO frame) arrives truncated and is dropped and
+// counted in RxErrors, as a frame longer than the batch buffer is. The ring
+// also holds far more frames than the default socket receive buffer (2048
+// 64-byte frames against about 260), so a poll loop that the scheduler
+// keeps off the CPU for a few milliseconds loses fewer frames.
+//
+// The ring is unmapped by Close after taking the ring's mutex, which Read
+// holds while it touches the ring (uncontended but for Close).
+//
+// With recvmmsg (Options.RecvMmsg, or when the ring cannot be set up:
+// Features says why), Read calls recvmmsg(2) once per batch through the
+// socket's syscall.RawConn, with one iovec per frame pointing at
+// b.Bufs[i][ports.Headroom:]. The frames are read with MSG_TRUNC, so a
+// frame longer than its buffer is detected, dropped and counted in
+// RxErrors.
 //
 // # Transmit path: sendmmsg
 //
@@ -28,8 +50,9 @@
 //
 // Open creates the socket with protocol 0 (so nothing is queued before
 // bind), then:
-//   - PACKET_AUXDATA (required): every frame carries a tpacket_auxdata
-//     control message. The kernel strips the 802.1Q/802.1ad tag of received
+//   - PACKET_AUXDATA (required): with recvmmsg every frame carries a
+//     tpacket_auxdata control message (the ring's slot header has the same
+//     fields). The kernel strips the 802.1Q/802.1ad tag of received
 //     frames into tp_vlan_tci/tp_vlan_tpid; Read puts the tag back into the
 //     frame (TP_STATUS_VLAN_VALID or a non-zero TCI, with the TPID from
 //     tp_vlan_tpid when TP_STATUS_VLAN_TPID_VALID, else 0x8100), as OVS
@@ -43,6 +66,8 @@
 //     filter) is attached instead. The port's own sendmmsg frames never
 //     come back in any case: the kernel skips the originating socket.
 //   - PACKET_QDISC_BYPASS (optional): transmit skips the qdisc layer.
+//   - PACKET_VERSION TPACKET_V2 and PACKET_RX_RING, then mmap (unless
+//     Options.RecvMmsg), before bind so that no frame misses the ring.
 //   - bind to the ifindex with ETH_P_ALL, then PACKET_ADD_MEMBERSHIP with
 //     PACKET_MR_PROMISC (the kernel drops it when the socket closes).
 //
@@ -54,8 +79,8 @@
 //
 // Counters are updated once per batch. Stats also reads PACKET_STATISTICS
 // (which the kernel resets on every read) and adds tp_drops, the frames
-// the kernel dropped because our receive queue was full, to both
-// KernelDrops and RxDropped.
+// the kernel dropped because the ring (or the receive queue) was full, to
+// both KernelDrops and RxDropped.
 //
 // # System calls and the Go runtime
 //

@@ -43,6 +43,7 @@ type lab struct {
 	nsS, nsP                *netnstest.NS
 	swDev, peerDev, vlanDev string
 	noVLAN                  string // why there is no VLAN subinterface, if there is none
+	recvMmsg                bool   // open ports with Options.RecvMmsg
 }
 
 func newLab(tb testing.TB) *lab {
@@ -73,7 +74,19 @@ func newLab(tb testing.TB) *lab {
 // open opens the port under test on the switch end.
 func (l *lab) open(tb testing.TB, opts Options) *Port {
 	tb.Helper()
+	opts.RecvMmsg = opts.RecvMmsg || l.recvMmsg
 	return openIn(tb, l.nsS, l.swDev, opts)
+}
+
+// rxModes runs f once with the TPACKET_V2 ring and once with recvmmsg.
+func rxModes(t *testing.T, f func(t *testing.T, recvMmsg bool)) {
+	for _, m := range []bool{false, true} {
+		name := "ring"
+		if m {
+			name = "recvmmsg"
+		}
+		t.Run(name, func(t *testing.T) { f(t, m) })
+	}
 }
 
 func openIn(tb testing.TB, ns *netnstest.NS, dev string, opts Options) *Port {
