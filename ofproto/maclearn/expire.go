@@ -63,6 +63,7 @@ func (t *Table) FlushPort(port flow.PortNo) int {
 		n++
 	}
 	t.gen.Add(1)
+	t.moveGen.Add(1)
 	return n
 }
 
@@ -86,6 +87,7 @@ func (t *Table) flushIf(match func(*entry) bool) int {
 	}
 	if n > 0 {
 		t.gen.Add(1)
+		t.moveGen.Add(1)
 	}
 	return n
 }

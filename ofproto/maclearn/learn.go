@@ -117,6 +117,7 @@ func (t *Table) update(k uint64, vlan uint16, port flow.PortNo, fl LearnFlags, n
 	if e.port != port {
 		t.setPort(i, port)
 		t.nMoved.Add(1)
+		t.moveGen.Add(1)
 		changed = true
 	}
 	if changed {

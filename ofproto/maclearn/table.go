@@ -56,6 +56,10 @@ type Table struct {
 
 	// gen counts visible changes (learn, move, expire, evict, flush).
 	gen atomic.Uint64
+	// moveGen counts the changes after which a cached translation may
+	// send to the wrong port: moves, flushes, flood-VLAN and aging
+	// changes (not new entries, expiry or eviction).
+	moveGen atomic.Uint64
 	// Statistics, as OVS's total_learned/expired/evicted/moved.
 	nLearned, nExpired, nEvicted, nMoved atomic.Uint64
 
@@ -133,6 +137,7 @@ func (t *Table) SetAgingSeconds(s int) {
 	if idle != t.idle {
 		t.idle = idle
 		t.gen.Add(1)
+		t.moveGen.Add(1)
 	}
 }
 
@@ -182,6 +187,7 @@ func (t *Table) SetFloodVLANs(vids []uint16) bool {
 	}
 	t.floodVLANs = bm
 	t.gen.Add(1)
+	t.moveGen.Add(1)
 	return true
 }
 
@@ -199,6 +205,14 @@ func (t *Table) isLearningVLAN(vlan uint16) bool {
 // translator records it with a cached translation and revalidates when
 // it differs.
 func (t *Table) Generation() uint64 { return t.gen.Load() }
+
+// MoveGeneration is the part of Generation after which a cached
+// translation may forward to the wrong port: an entry moved, entries were
+// flushed, the flood VLANs or the aging time changed. When only
+// Generation moved (new entries, expiry, eviction), cached translations
+// at worst flood where they could unicast or unicast to where the MAC
+// was last seen, so their revalidation may be paced.
+func (t *Table) MoveGeneration() uint64 { return t.moveGen.Load() }
 
 // Stats are cumulative counters, as OVS's fdb/stats-show.
 type Stats struct {

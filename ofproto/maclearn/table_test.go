@@ -367,3 +367,32 @@ func TestKeyRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestMoveGeneration checks which changes move MoveGeneration (those
+// after which a cached translation may forward to the wrong port) and
+// which move only Generation.
+func TestMoveGeneration(t *testing.T) {
+	tb, clk := newTable(t, Config{MaxEntries: 2})
+	step := func(what string, wantMove bool, f func()) {
+		t.Helper()
+		g, mg := tb.Generation(), tb.MoveGeneration()
+		f()
+		if tb.Generation() == g {
+			t.Fatalf("%s: Generation unchanged", what)
+		}
+		if (tb.MoveGeneration() != mg) != wantMove {
+			t.Fatalf("%s: MoveGeneration changed = %v, want %v", what, tb.MoveGeneration() != mg, wantMove)
+		}
+	}
+	step("new entry", false, func() { tb.Learn(1, mac(1), 1, 0) })
+	step("second entry", false, func() { tb.Learn(1, mac(2), 1, 0) })
+	step("eviction", false, func() { clk.Advance(time.Second); tb.Learn(1, mac(3), 2, 0) })
+	step("move", true, func() { tb.Learn(1, mac(3), 1, 0) })
+	step("expiry", false, func() { clk.Advance(time.Hour); tb.Expire() })
+	step("relearn", false, func() { tb.Learn(1, mac(4), 2, 0) })
+	step("flush port", true, func() { tb.FlushPort(2) })
+	step("relearn again", false, func() { tb.Learn(1, mac(4), 2, 0) })
+	step("flush", true, func() { tb.Flush() })
+	step("flood VLANs", true, func() { tb.SetFloodVLANs([]uint16{5}) })
+	step("aging", true, func() { tb.SetAgingSeconds(60) })
+}

@@ -1,6 +1,8 @@
 package xlate
 
 import (
+	"sync"
+
 	"govs/datapath"
 	"govs/datapath/flow"
 	"govs/flowtable"
@@ -85,7 +87,21 @@ var stpMAC = [6]byte{0x01, 0x80, 0xc2, 0, 0, 0}
 
 // newCtx prepares a translation of k.
 func (p *Pipeline) newCtx(k *flow.Key, learn bool) *ctx {
-	c := &ctx{p: p, ports: p.ports.Load(), orig: *k, base: *k, work: *k, learn: learn}
+	c := new(ctx)
+	p.initCtx(c, k, learn)
+	return c
+}
+
+// ctxPool recycles the contexts of upcalls and revalidations (about 1 KiB
+// each: during a flow-setup storm their allocation and the GC it drove
+// were a third of govs-vswitchd's CPU).
+var ctxPool = sync.Pool{New: func() any { return new(ctx) }}
+
+// initCtx prepares c (fresh or from ctxPool) for a translation of k,
+// keeping only the storage of its rules slice.
+func (p *Pipeline) initCtx(c *ctx, k *flow.Key, learn bool) {
+	rules := c.rules[:0]
+	*c = ctx{p: p, ports: p.ports.Load(), orig: *k, base: *k, work: *k, learn: learn, rules: rules}
 	c.st.InPort = flowtable.PortNo(k.InPort())
 	c.wc.AddAlwaysExact(k)
 	deny := uint32(bridge.PortNoRecv)
@@ -93,7 +109,14 @@ func (p *Pipeline) newCtx(k *flow.Key, learn bool) *ctx {
 		deny = bridge.PortNoRecvSTP
 	}
 	c.noRecv = c.ports.portConfig(k.InPort())&deny != 0
-	return c
+}
+
+// releaseCtx returns c to ctxPool; nothing may use c afterwards.
+func releaseCtx(c *ctx) {
+	clear(c.rules)
+	rules := c.rules[:0]
+	*c = ctx{rules: rules}
+	ctxPool.Put(c)
 }
 
 // FailOpenPriority is the priority of OVS's hidden fail-open rule

@@ -19,6 +19,14 @@ const (
 	StatsInterval = 500 * time.Millisecond
 	// agingInterval is how often MAC entries are aged (mac_learning_run).
 	agingInterval = time.Second
+	// macRevalDutyFactor paces revalidations that only new, expired or
+	// evicted MAC entries ask for: the next one waits for this many
+	// times the last revalidation's duration (so they take at most ~10 %
+	// of the workers' time), ...
+	macRevalDutyFactor = 10
+	// macRevalMaxDelay ... but never longer than this (OVS's
+	// max-revalidator default).
+	macRevalMaxDelay = 500 * time.Millisecond
 )
 
 // Config configures a Pipeline.
@@ -77,7 +85,14 @@ type Pipeline struct {
 	failures                             [numFailures]atomic.Uint64
 
 	// Tick state (bridge maintenance goroutine only).
-	lastMACGen   uint64
+	lastMACGen  uint64
+	lastMoveGen uint64
+	// revalStart and revalCost time the last revalidation (wall clock,
+	// set by SetRevalidating); lastMACReval is the Tick time of the last
+	// MAC-driven one. Same goroutine as Tick, the bridge lock held.
+	revalStart   time.Time
+	revalCost    time.Duration
+	lastMACReval time.Time
 	lastAging    time.Time
 	lastPull     time.Time
 	revalGen     atomic.Uint64 // tables generation at the last revalidation start
@@ -105,6 +120,7 @@ func New(cfg Config) *Pipeline {
 		p.dp.Store(cfg.Datapath)
 	}
 	p.lastMACGen = p.mac.Generation()
+	p.lastMoveGen = p.mac.MoveGeneration()
 	p.creditFn = p.credit
 	return p
 }
@@ -166,7 +182,8 @@ func (p *Pipeline) UpcallCookie(k, mask *flow.Key, acts *datapath.Actions, frame
 	} else {
 		p.revalidated.Add(1)
 	}
-	c := p.newCtx(k, !reval)
+	c := ctxPool.Get().(*ctx)
+	p.initCtx(c, k, !reval)
 	c.acts = (*acts)[:0]
 	c.run()
 	m := c.finishMask()
@@ -178,19 +195,23 @@ func (p *Pipeline) UpcallCookie(k, mask *flow.Key, acts *datapath.Actions, frame
 	if c.fail != FailNone {
 		p.failures[c.fail].Add(1)
 	}
-	xc := &xcache{rules: c.rules}
+	xc := new(xcache)
+	xc.rules = append(xc.inline[:0:len(xc.inline)], c.rules...)
+	releaseCtx(c)
 	if frameLen > 0 {
 		now := p.tables.Now()
-		for _, r := range c.rules {
+		for _, r := range xc.rules {
 			r.Stats().Credit(1, uint64(frameLen), now)
 		}
 	}
 	return xc, nil
 }
 
-// xcache is a megaflow's xlate cache: the rules its translation used.
+// xcache is a megaflow's xlate cache: the rules its translation used
+// (in inline when they are few, as with NORMAL's single rule).
 type xcache struct {
-	rules []*tables.Rule
+	rules  []*tables.Rule
+	inline [2]*tables.Rule
 }
 
 // credit adds one megaflow's traffic to its rules (PullStats callback;
@@ -250,9 +271,16 @@ func (p *Pipeline) Tick(now time.Time) bool {
 			p.onRemoved(removed)
 		}
 	}
+	// A MAC move or flush revalidates at once; new, expired and evicted
+	// entries (every frame of a flow-setup storm learns one) are paced
+	// so that re-translating every megaflow does not eat the workers.
 	if g := p.mac.Generation(); g != p.lastMACGen {
-		p.lastMACGen = g
-		reval = true
+		mg := p.mac.MoveGeneration()
+		wait := min(macRevalDutyFactor*p.revalCost, macRevalMaxDelay)
+		if mg != p.lastMoveGen || now.Sub(p.lastMACReval) >= wait {
+			p.lastMACGen, p.lastMoveGen, p.lastMACReval = g, mg, now
+			reval = true
+		}
 	}
 	if g := p.tables.Generation(); g != p.revalGen.Load() && g != p.lastTableGen {
 		p.lastTableGen = g
@@ -266,6 +294,9 @@ func (p *Pipeline) Tick(now time.Time) bool {
 func (p *Pipeline) SetRevalidating(on bool) {
 	if on {
 		p.revalGen.Store(p.tables.Generation())
+		p.revalStart = time.Now()
+	} else {
+		p.revalCost = time.Since(p.revalStart)
 	}
 	p.revalidating.Store(on)
 }

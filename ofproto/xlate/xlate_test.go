@@ -3,6 +3,7 @@ package xlate
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"govs/datapath"
 	"govs/datapath/flow"
@@ -209,5 +210,49 @@ func TestNormalLearnsAndRevalidationDoesNot(t *testing.T) {
 	k2 := ipKey(2, 2, 1, 0, 0)
 	if got, _ := translate(t, p, k2); got != "1" {
 		t.Fatalf("to learned port: %s", got)
+	}
+}
+
+// TestMACRevalidationPacing: after a revalidation that took d, new MAC
+// entries ask for the next one only once macRevalDutyFactor*d (at most
+// macRevalMaxDelay) has passed on Tick's clock; a MAC move asks at once.
+func TestMACRevalidationPacing(t *testing.T) {
+	p := newTestPipeline(t, nil, seedPorts(t), "priority=0,actions=NORMAL")
+	clk := newFakeClock()
+	learn := func(in flow.PortNo, src byte) {
+		k := ipKey(in, src, 99, 0, 0)
+		var mask flow.Key
+		var acts datapath.Actions
+		p.UpcallCookie(&k, &mask, &acts, 60)
+	}
+	learn(1, 1)
+	if !p.Tick(clk.now()) {
+		t.Fatal("first learn: no revalidation asked")
+	}
+	p.SetRevalidating(true)
+	p.SetRevalidating(false)
+	p.revalCost = 20 * time.Millisecond // as if re-translating took that long
+	learn(1, 2)
+	clk.advance(100 * time.Millisecond)
+	if p.Tick(clk.now()) {
+		t.Fatal("new MAC 100 ms after a 20 ms revalidation: revalidated, want paced to 200 ms")
+	}
+	clk.advance(100 * time.Millisecond)
+	if !p.Tick(clk.now()) {
+		t.Fatal("new MAC 200 ms after a 20 ms revalidation: not revalidated")
+	}
+	p.revalCost = time.Hour
+	learn(1, 3)
+	clk.advance(macRevalMaxDelay - time.Millisecond)
+	if p.Tick(clk.now()) {
+		t.Fatal("revalidated before macRevalMaxDelay")
+	}
+	clk.advance(time.Millisecond)
+	if !p.Tick(clk.now()) {
+		t.Fatal("not revalidated after macRevalMaxDelay")
+	}
+	learn(2, 3) // mac 3 moves from port 1 to port 2
+	if !p.Tick(clk.now()) {
+		t.Fatal("MAC move: revalidation not asked at once")
 	}
 }
