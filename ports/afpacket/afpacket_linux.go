@@ -311,7 +311,31 @@ func (p *Port) readRing(b *ports.Batch) (int, error) {
 	if p.closed.Load() {
 		return n, ports.ErrClosed
 	}
+	if n == 0 && bad == 0 {
+		// Nothing in the ring: the socket may hold an error instead
+		// (ENETDOWN after the device went down). recvmmsg would have
+		// returned and cleared it; left pending it keeps epoll
+		// reporting the socket and fails the next sendmmsg.
+		return 0, p.takeSocketError()
+	}
 	return n, nil
+}
+
+// takeSocketError reads and clears the socket's pending error (SO_ERROR),
+// counting it in RxErrors.
+func (p *Port) takeSocketError() error {
+	var serr int
+	var gerr error
+	if cerr := p.rc.Control(func(fd uintptr) {
+		serr, gerr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+	}); cerr != nil {
+		return ports.ErrClosed
+	}
+	if gerr != nil || serr == 0 {
+		return nil
+	}
+	p.c.RxErrors.Add(1)
+	return &os.SyscallError{Syscall: "recv", Err: unix.Errno(serr)}
 }
 
 // Write sends frames 0..b.N-1 of b with sendmmsg, looped until all are

@@ -609,3 +609,40 @@ func TestReadShortBuffer(t *testing.T) {
 		}
 	})
 }
+
+// TestDeviceDownUp: taking the device down leaves ENETDOWN pending on the
+// socket. Read must report and clear it (with the ring as with recvmmsg),
+// so that the first Write after the device is up again is not failed by
+// it, and epoll does not keep reporting the socket.
+func TestDeviceDownUp(t *testing.T) {
+	rxModes(t, func(t *testing.T, recvMmsg bool) {
+		l := newLab(t)
+		l.recvMmsg = recvMmsg
+		p := l.open(t, Options{})
+		l.nsS.Exec(t, "ip", "link", "set", l.swDev, "down")
+		l.nsS.Exec(t, "ip", "link", "set", l.swDev, "up")
+		b := ports.NewBatch()
+		if _, err := p.Read(b); !errors.Is(err, unix.ENETDOWN) {
+			t.Fatalf("Read after down/up = %v, want ENETDOWN", err)
+		}
+		if _, err := p.Read(b); err != nil {
+			t.Fatalf("second Read = %v, want the error cleared", err)
+		}
+		fds := []unix.PollFd{{Fd: int32(p.PollFD()), Events: unix.POLLIN}}
+		if n, _ := unix.Poll(fds, 0); n != 0 {
+			t.Fatalf("socket still reported by poll (revents %#x)", fds[0].Revents)
+		}
+		// Wait for the veth to carry again, then one frame must go out.
+		deadline := time.Now().Add(waitTimeout)
+		for !strings.Contains(l.nsS.Exec(t, "ip", "link", "show", l.swDev), "LOWER_UP") {
+			if time.Now().After(deadline) {
+				t.Fatal("veth not up again")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		setFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, discardPort, []byte("govs-up")))
+		if n, err := p.Write(b); n != 1 || err != nil {
+			t.Fatalf("Write after down/up = %d, %v", n, err)
+		}
+	})
+}
