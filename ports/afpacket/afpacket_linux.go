@@ -49,6 +49,9 @@ type rxState struct {
 	errno unix.Errno // error of the last call
 	fn    func(uintptr) bool
 
+	soErr   int           // SO_ERROR read by soErrFn
+	soErrFn func(uintptr) // r.readSoErr, bound once
+
 	vlanRestored uint64 // tags put back from auxdata, read by tests
 }
 
@@ -174,6 +177,7 @@ func (p *Port) initRings() {
 		h.SetIovlen(1)
 	}
 	p.rx.fn = p.rx.recv
+	p.rx.soErrFn = p.rx.readSoErr
 	p.tx.fn = p.tx.txState.send
 }
 
@@ -323,19 +327,26 @@ func (p *Port) readRing(b *ports.Batch) (int, error) {
 
 // takeSocketError reads and clears the socket's pending error (SO_ERROR),
 // counting it in RxErrors.
+// It does not allocate unless there is an error to return.
 func (p *Port) takeSocketError() error {
-	var serr int
-	var gerr error
-	if cerr := p.rc.Control(func(fd uintptr) {
-		serr, gerr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
-	}); cerr != nil {
+	r := &p.rx
+	r.soErr = 0
+	if cerr := p.rc.Control(r.soErrFn); cerr != nil {
 		return ports.ErrClosed
 	}
-	if gerr != nil || serr == 0 {
+	if r.soErr == 0 {
 		return nil
 	}
 	p.c.RxErrors.Add(1)
-	return &os.SyscallError{Syscall: "recv", Err: unix.Errno(serr)}
+	return &os.SyscallError{Syscall: "recv", Err: unix.Errno(r.soErr)}
+}
+
+// readSoErr is the RawConn.Control callback of takeSocketError.
+func (r *rxState) readSoErr(fd uintptr) {
+	v, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+	if err == nil {
+		r.soErr = v
+	}
 }
 
 // Write sends frames 0..b.N-1 of b with sendmmsg, looped until all are

@@ -488,6 +488,11 @@ func TestAllocs(t *testing.T) {
 		if got == 0 {
 			t.Fatal("no frames read during the allocation test")
 		}
+		for n, _ := peer.Read(out); n > 0; n, _ = peer.Read(out) {
+		}
+		if a := testing.AllocsPerRun(50, func() { peer.Read(out) }); a != 0 {
+			t.Fatalf("empty Read allocs = %v, want 0", a)
+		}
 	})
 }
 
