@@ -3,6 +3,7 @@ package tunnel
 import (
 	"errors"
 	"fmt"
+	"govs/tunnel/tlv"
 	"log/slog"
 	"sort"
 	"sync"
@@ -121,6 +122,7 @@ type Table struct {
 		closed    bool                        // guarded by mu
 	}
 	snap atomic.Pointer[snapshot]
+	tlv  atomic.Pointer[tlv.Table] // the bridge's Geneve TLV map (nil: none)
 
 	hdr struct {
 		sync.Mutex
@@ -485,3 +487,10 @@ func (t *Table) ListeningPorts() []Listening {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// SetTLV sets the bridge's Geneve TLV map: Pop places the options it maps
+// into the key's tun_metadata slot, Geneve output emits them.
+func (t *Table) SetTLV(m *tlv.Table) { t.tlv.Store(m) }
+
+// TLV returns the TLV map set by SetTLV (nil if none).
+func (t *Table) TLV() *tlv.Table { return t.tlv.Load() }

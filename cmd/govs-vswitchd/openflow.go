@@ -64,6 +64,7 @@ func (d *daemon) startOpenFlow(name string, br *bridge.Bridge) {
 			return op.PacketOut(po.InPort, po.Data, po.Actions)
 		},
 		PortMod: func(m *ofserver.PortMod) error { return d.portMod(br, m) },
+		TLV:     op.TLV(),
 	})
 	srv := ofserver.New(sw, ofserver.Config{Bridge: name, Logger: d.vlog.logger("ofserver")})
 	sw.SetEvents(srv)

@@ -23,6 +23,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add(nxFlowMod(nxm(nxmClassOF, 3, false, 0x86, 0xdd), nil))
 	f.Add(of13FlowMod(0, nxm(oxmClassBasic, 5, false, 0x08, 0x06), nil))
 	f.Add([]byte{1, 0, 0, 8, 0, 0, 0, 1})
+	if b, err := (&TLVTableMod{Maps: []TLVMap{{Class: 0x102, Type: 0x80, Len: 4}}}).AppendBinary(nil); err == nil {
+		f.Add(b)
+	}
+	if b, err := (&TLVTableReply{MaxOptionSpace: 32, MaxFields: 64, Maps: []TLVMap{{Class: 1, Type: 2, Len: 8, Index: 6}}}).AppendBinary(nil); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Decode(b)
 		if err != nil {

@@ -7,6 +7,9 @@ const (
 	nxtFlowModTableID    = 15
 	nxtSetPacketInFormat = 16
 	nxtSetControllerID   = 20
+	nxtTLVTableMod       = 24
+	nxtTLVTableRequest   = 25
+	nxtTLVTableReply     = 26
 
 	nxHeaderLen = HeaderLen + 8 // ofp_header + vendor + subtype
 )
@@ -44,6 +47,12 @@ func newVendorMessage(b []byte, h *Header) (Message, error) {
 		return &SetPacketInFormat{}, nil
 	case nxtSetControllerID:
 		return &SetControllerID{}, nil
+	case nxtTLVTableMod:
+		return &TLVTableMod{}, nil
+	case nxtTLVTableRequest:
+		return &TLVTableRequest{}, nil
+	case nxtTLVTableReply:
+		return &TLVTableReply{}, nil
 	}
 	return nil, newErr(OFPBRC_BAD_SUBTYPE, "Nicira message subtype %d is not supported", sub)
 }

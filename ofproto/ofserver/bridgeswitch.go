@@ -9,6 +9,7 @@ import (
 	"govs/ofproto/bridge"
 	"govs/ofproto/ofp"
 	"govs/ofproto/tables"
+	"govs/tunnel/tlv"
 )
 
 // BridgeOptions completes what NewBridgeSwitch cannot learn from the
@@ -22,6 +23,10 @@ type BridgeOptions struct {
 	PortMod func(m *PortMod) error
 	// PacketOut executes OFPT_PACKET_OUT (nil: refused with OFPBRC_EPERM).
 	PacketOut func(po *PacketOut) error
+	// TLV is the bridge's Geneve TLV map (nil: a map of the switch's own).
+	TLV *tlv.Table
+	// TLVInUse: see TablesSwitchConfig.TLVInUse.
+	TLVInUse func(index int) bool
 	// Now is the clock for port durations (nil: time.Now).
 	Now func() time.Time
 }
@@ -70,6 +75,8 @@ func NewBridgeSwitch(b *bridge.Bridge, t *tables.Tables, o BridgeOptions) *Table
 		PortMod:    o.PortMod,
 		PacketOut:  o.PacketOut,
 		Revalidate: b.Revalidate,
+		TLV:        o.TLV,
+		TLVInUse:   o.TLVInUse,
 	})
 }
 

@@ -69,6 +69,9 @@ func (c *conn) handle(b []byte) {
 // switch-to-controller messages).
 var errBadType = &ofp.Error{Code: ofp.OFPBRC_BAD_TYPE, Detail: "message is not a request"}
 
+// errNoTLV answers TLV table messages on a switch without a TLV map.
+var errNoTLV = &ofp.Error{Code: ofp.OFPBRC_BAD_SUBTYPE, Detail: "this switch has no Geneve TLV map"}
+
 func (c *conn) dispatch(m ofp.Message, raw []byte) error {
 	xid := m.Hdr().Xid
 	switch m := m.(type) {
@@ -139,6 +142,20 @@ func (c *conn) dispatch(m ofp.Message, raw []byte) error {
 		return nil
 	case *ofp.PortDescRequest:
 		c.replyMultipart(&ofp.PortDescReply{Ports: c.portDescs(m.PortNo)}, raw, xid)
+		return nil
+	case *ofp.TLVTableMod:
+		ts, ok := c.s.sw.(TLVSwitch)
+		if !ok {
+			return errNoTLV
+		}
+		return ts.TLVTableMod(m.Command, m.Maps)
+	case *ofp.TLVTableRequest:
+		ts, ok := c.s.sw.(TLVSwitch)
+		if !ok {
+			return errNoTLV
+		}
+		space, maps := ts.TLVTable()
+		c.reply(&ofp.TLVTableReply{MaxOptionSpace: space, MaxFields: ofp.TLVMaxFields, Maps: maps}, xid)
 		return nil
 	}
 	return errBadType

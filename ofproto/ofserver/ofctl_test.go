@@ -79,6 +79,16 @@ func ofctlSteps(flowsFile string, proto []string) []ofctlStep {
 		s("del-flows", "br0"),
 		s("dump-flows", "br0"),
 		s("get-frags", "br0"),
+		s("dump-tlv-map", "br0"),
+		s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=4}->tun_metadata0,{class=1,type=2,len=8}->tun_metadata6"),
+		s("dump-tlv-map", "br0"),
+		s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=4}->tun_metadata0"),
+		s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=8}->tun_metadata1"),
+		s("del-tlv-map", "br0", "{class=0,type=0,len=0}->tun_metadata6"),
+		s("del-tlv-map", "br0", "{class=0,type=0,len=0}->tun_metadata9"),
+		s("dump-tlv-map", "br0"),
+		s("del-tlv-map", "br0"),
+		s("dump-tlv-map", "br0"),
 	}
 }
 
@@ -120,6 +130,8 @@ var normalizers = []struct {
 	{regexp.MustCompile(`addr:[0-9a-f:]{17}`), "addr:MAC"},
 	{regexp.MustCompile(`(pkts|bytes|drop|errs|frame|over|crc|coll)=[0-9?]+`), "$1=N"},
 	{regexp.MustCompile(`xid=0x[0-9a-f]+`), "xid=X"},
+	// govs's Geneve option space is its 32-byte key slot, OVS's 256 bytes.
+	{regexp.MustCompile(`max option space=(32|256) `), "max option space=S "},
 	{regexp.MustCompile(`\|[0-9]{5}\|`), "|N|"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "TIME"},
 }

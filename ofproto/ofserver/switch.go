@@ -117,6 +117,18 @@ type Switch interface {
 	Barrier() error
 }
 
+// TLVSwitch is implemented by switches with a Geneve TLV map
+// (NXT_TLV_TABLE_MOD / NXT_TLV_TABLE_REQUEST); others answer them with
+// OFPBRC_BAD_SUBTYPE.
+type TLVSwitch interface {
+	// TLVTableMod applies an NXTTMC_ADD/DELETE/CLEAR command atomically;
+	// refusals are *ofp.Error with an NXTTMFC_* code.
+	TLVTableMod(cmd uint16, maps []ofp.TLVMap) error
+	// TLVTable returns the option space (bytes) and the mappings in
+	// field-index order.
+	TLVTable() (maxSpace uint32, maps []ofp.TLVMap)
+}
+
 // FragHandler is implemented by switches that support OFPC_FRAG_* modes.
 // Without it only "normal" is supported; other modes are ignored with a
 // log line, as OVS does for modes its datapath cannot do.

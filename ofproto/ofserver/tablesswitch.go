@@ -8,6 +8,7 @@ import (
 	"govs/flowtable/ofpact"
 	"govs/ofproto/ofp"
 	"govs/ofproto/tables"
+	"govs/tunnel/tlv"
 )
 
 // TablesSwitchConfig wires a TablesSwitch: the OpenFlow tables plus the
@@ -29,6 +30,12 @@ type TablesSwitchConfig struct {
 	// Revalidate makes table changes effective in the datapath
 	// (bridge.Bridge.Revalidate); called by Barrier after flow mods.
 	Revalidate func()
+	// TLV is the bridge's Geneve TLV map (shared with its tunnel table and
+	// translation); nil: the switch gets a map of its own.
+	TLV *tlv.Table
+	// TLVInUse reports whether a flow uses tun_metadata<index> (deleting
+	// it is then refused); nil: never.
+	TLVInUse func(index int) bool
 	// Events receives FLOW_REMOVED for deleted rules with send_flow_rem
 	// (normally the Server; set it with SetEvents after New).
 	Events Events
@@ -41,6 +48,7 @@ type TablesSwitchConfig struct {
 // flow mod. Safe for concurrent use.
 type TablesSwitch struct {
 	cfg TablesSwitchConfig
+	tlv *tlv.Table
 
 	// barrier serialises revalidations so that a Barrier never returns
 	// while another connection's revalidation covering its flow mods is
@@ -53,7 +61,10 @@ type TablesSwitch struct {
 
 // NewTablesSwitch returns the switch. cfg.Tables must be set.
 func NewTablesSwitch(cfg TablesSwitchConfig) *TablesSwitch {
-	s := &TablesSwitch{cfg: cfg}
+	s := &TablesSwitch{cfg: cfg, tlv: cfg.TLV}
+	if s.tlv == nil {
+		s.tlv = tlv.NewTable()
+	}
 	s.barrier.gen = cfg.Tables.Generation()
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"govs/ofproto/maclearn"
 	"govs/ofproto/tables"
 	"govs/tunnel"
+	"govs/tunnel/tlv"
 )
 
 // Periodic work done by Tick.
@@ -82,6 +83,7 @@ type Pipeline struct {
 	upcalls, revalidated, pulls, expired atomic.Uint64
 	tunnelDrops                          atomic.Uint64
 	tunnels                              atomic.Pointer[tunnel.Table]
+	tlv                                  *tlv.Table // the bridge's Geneve TLV map
 	failures                             [numFailures]atomic.Uint64
 
 	// Tick state (bridge maintenance goroutine only).
@@ -109,7 +111,7 @@ var (
 
 // New returns a pipeline with no ports.
 func New(cfg Config) *Pipeline {
-	p := &Pipeline{name: cfg.Bridge, tables: cfg.Tables, onRemoved: cfg.OnRemoved}
+	p := &Pipeline{name: cfg.Bridge, tables: cfg.Tables, onRemoved: cfg.OnRemoved, tlv: tlv.NewTable()}
 	if p.tables == nil {
 		p.tables = tables.New(tables.Config{})
 	}

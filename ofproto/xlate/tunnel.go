@@ -7,11 +7,22 @@ import (
 	"govs/datapath/flow"
 	"govs/flowtable"
 	"govs/tunnel"
+	"govs/tunnel/tlv"
 )
 
 // SetTunnels gives the pipeline its bridge's tunnel table (nil: no
-// tunnels; output to tunnel ports is then dropped and counted).
-func (p *Pipeline) SetTunnels(t *tunnel.Table) { p.tunnels.Store(t) }
+// tunnels; output to tunnel ports is then dropped and counted). The
+// table's decapsulation uses the pipeline's TLV map.
+func (p *Pipeline) SetTunnels(t *tunnel.Table) {
+	if t != nil {
+		t.SetTLV(p.tlv)
+	}
+	p.tunnels.Store(t)
+}
+
+// TLV returns the bridge's Geneve TLV map (add-tlv-map), which flow
+// parsing, translation and the tunnel table share.
+func (p *Pipeline) TLV() *tlv.Table { return p.tlv }
 
 // Tunnels returns the tunnel table (nil if none).
 func (p *Pipeline) Tunnels() *tunnel.Table { return p.tunnels.Load() }

@@ -42,7 +42,8 @@ func (s *Session) dumpTrivial(target string, req ofp.Message) error {
 		return err
 	}
 	defer c.close()
-	if _, ok := req.(*ofp.GetConfigRequest); ok {
+	switch req.(type) {
+	case *ofp.GetConfigRequest, *ofp.TLVTableRequest:
 		return c.dumpSimple(req)
 	}
 	return c.dumpTransaction(req)

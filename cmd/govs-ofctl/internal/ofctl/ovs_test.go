@@ -97,6 +97,7 @@ func (o *ovsEnv) tryReset(t *testing.T) string {
 		args  []string
 	}{
 		{"", []string{"del-flows", oracleBridge}},
+		{"", []string{"del-tlv-map", oracleBridge}},
 		{baselineFlows, []string{"add-flows", oracleBridge, "-"}},
 		{"", []string{"mod-port", oracleBridge, "p1", "up"}},
 		{"", []string{"mod-port", oracleBridge, "p1", "flood"}},
@@ -256,6 +257,18 @@ func oracleScript(dir string) []oracleStep {
 		steps("packet-out " + br + " in_port=p1 output:2 ffffffffffff0000000000010800"),
 		steps("packet-out " + br + " in_port=1,packet=zz,actions=drop"),
 		steps("packet-out " + br + " in_port=1,actions=drop"),
+		steps("dump-tlv-map " + br),
+		steps(of13 + "dump-tlv-map " + br),
+		steps("add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0,{class=1,type=2,len=8}->tun_metadata6", "dump-tlv-map "+br, of13+"dump-tlv-map "+br),
+		steps("add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0", "add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0"),
+		steps("add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0", of13+"add-tlv-map "+br+" {class=0x0102,type=0x80,len=8}->tun_metadata1"),
+		steps("add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0", "del-tlv-map "+br+" {class=0,type=0,len=0}->tun_metadata0", "del-tlv-map "+br+" {class=1,type=1,len=4}->tun_metadata9", "dump-tlv-map "+br),
+		steps("add-tlv-map "+br+" {class=0x0102,type=0x80,len=4}->tun_metadata0", "del-tlv-map "+br, "dump-tlv-map "+br),
+		steps("add-tlv-map " + br + " {class=0xffff,type=0x1,len=124}->tun_metadata5,{class=0x1,type=0x2,len=124}->tun_metadata6,{class=0x1,type=0x3,len=124}->tun_metadata7"),
+		steps("add-tlv-map " + br + " bogus"),
+		steps("add-tlv-map " + br + " {class=1,type=2,len=4}"),
+		steps("add-tlv-map " + br),
+		steps("dump-tlv-map nobr"),
 		steps("get-frags " + br),
 		steps("probe " + br),
 		steps("parse-flow in_port=1,actions=drop"),
@@ -335,7 +348,7 @@ func TestOracleDifferential(t *testing.T) {
 // mutatingCommands change switch state; other steps skip the reset.
 var mutatingCommands = map[string]bool{
 	"add-flow": true, "add-flows": true, "mod-flows": true, "del-flows": true,
-	"mod-port": true, "packet-out": true,
+	"mod-port": true, "packet-out": true, "add-tlv-map": true, "del-tlv-map": true,
 }
 
 func stepMutates(st oracleStep) bool {

@@ -148,6 +148,12 @@ func appendDecoded(b []byte, dm ofp.Message, pm *flowtable.PortMap) []byte {
 			return append(b, " format=nxm\n"...)
 		}
 		return append(b, " format=openflow10\n"...)
+	case *ofp.TLVTableMod:
+		return appendTLVTableMod(b, m)
+	case *ofp.TLVTableReply:
+		return appendTLVTableReply(b, m)
+	case *ofp.TLVTableRequest:
+		return append(appendHeader(b, "NXT_TLV_TABLE_REQUEST", v, xid), '\n')
 	case *ofp.FlowModTableID:
 		b = appendHeader(b, "NXT_FLOW_MOD_TABLE_ID", v, xid)
 		if m.Enable {
