@@ -2,7 +2,9 @@ package tunnel
 
 import (
 	"bytes"
+	"govs/tunnel/tlv"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -52,7 +54,7 @@ func TestEncapMatchesGopacket(t *testing.T) {
 		{"vxlan", Header{Type: TypeVXLAN, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: VXLANPort, VNI: 5001, TTL: 64, DF: true}},
 		{"vxlan-csum", Header{Type: TypeVXLAN, Src: 0x0a01012a, Dst: 0x0a010129, DstPort: VXLANPort, VNI: 0xffffff, TTL: 1, Csum: true}},
 	}
-	tests[2].h.Opts = [flow.TunMetadataLen]byte(append(opts, make([]byte, flow.TunMetadataLen-len(opts))...))
+	copy(tests[3].h.Opts[:], opts)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			inner := innerFrame(t, 100)
@@ -92,7 +94,7 @@ func TestEncapMatchesGopacket(t *testing.T) {
 			}
 			if tc.h.Csum {
 				verify := append([]byte(nil), p.Frame()...)
-				if got, _, e := Decap(verify, tc.h.Type, new(flow.Key)); e != DecapOK || got == 0 {
+				if got, _, e := Decap(verify, tc.h.Type, testTLV(t), new(flow.Key)); e != DecapOK || got == 0 {
 					t.Fatalf("checksum does not verify: %v", e)
 				}
 			}
@@ -168,7 +170,7 @@ func TestDecapRoundTrip(t *testing.T) {
 		}
 		frame := append(append([]byte(nil), p.Frame()...), 0, 0, 0, 0) // trailing padding
 		var k flow.Key
-		start, end, e := Decap(frame, typ, &k)
+		start, end, e := Decap(frame, typ, testTLV(t), &k)
 		if e != DecapOK || !bytes.Equal(frame[start:end], inner) {
 			t.Fatalf("%v: decap %v [%d:%d]", typ, e, start, end)
 		}
@@ -178,9 +180,9 @@ func TestDecapRoundTrip(t *testing.T) {
 		}
 		want := flow.TunFlagKey | flow.TunFlagCsum | flow.TunFlagDontFragment
 		if typ == TypeGeneve {
-			want |= flow.TunFlagGeneve
+			want |= flow.TunFlagGeneve | flow.TunFlagOptPresent // tun_metadata0 at offset 0
 			md := k.TunMetadata()
-			if !bytes.Equal(md[:len(opts)], opts) {
+			if !bytes.Equal(md[:4], []byte{0x0a, 0x0b, 0x0c, 0x0d}) || !bytes.Equal(md[4:], make([]byte, 28)) {
 				t.Fatalf("metadata %x", md)
 			}
 		}
@@ -189,7 +191,7 @@ func TestDecapRoundTrip(t *testing.T) {
 		}
 		// A flipped payload bit fails the checksum.
 		frame[len(frame)-10] ^= 1
-		if _, _, e := Decap(frame, typ, &k); e != DecapBadChecksum {
+		if _, _, e := Decap(frame, typ, testTLV(t), &k); e != DecapBadChecksum {
 			t.Fatalf("%v: corrupted packet: %v", typ, e)
 		}
 	}
@@ -228,7 +230,7 @@ func TestDecapRejects(t *testing.T) {
 		f := tc.mod(build(h))
 		// Keep the IPv4/UDP lengths of the modified frame coherent where
 		// the test did not mean to break them.
-		if _, _, e := Decap(f, tc.typ, new(flow.Key)); e != tc.want {
+		if _, _, e := Decap(f, tc.typ, nil, new(flow.Key)); e != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, e, tc.want)
 		}
 	}
@@ -324,3 +326,100 @@ type nopDP struct{}
 
 func (nopDP) AddPort(flow.PortNo, ports.Port) error { return nil }
 func (nopDP) RemovePort(flow.PortNo) error          { return nil }
+
+// testTLV is a bridge map with OVN's option as tun_metadata0.
+func testTLV(t testing.TB) *tlv.Map {
+	tb := tlv.NewTable()
+	if err := tb.Mod(tlv.CmdAdd, []tlv.Mapping{{Class: 0x102, Type: 0x80, Len: 4, Index: 0}, {Class: 0xffff, Type: 1, Len: 8, Index: 5}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return tb.Load()
+}
+
+func TestMapOptions(t *testing.T) {
+	m := testTLV(t)
+	ovn := AppendOption(nil, 0x0102, 0x80, []byte{0x0a, 0x0b, 0x0c, 0x0d})
+	f5 := AppendOption(nil, 0xffff, 0x01, []byte{1, 2, 3, 4, 5, 6, 7, 8})
+	other := AppendOption(nil, 0x0200, 0x01, []byte{9, 9, 9, 9})             // unmapped, not critical
+	crit := AppendOption(nil, 0x0200, 0x81, []byte{9, 9, 9, 9})              // unmapped, critical
+	short := AppendOption(nil, 0x0102, 0x80, []byte{1, 2, 3, 4, 5, 6, 7, 8}) // mapped with len 4
+	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	for _, c := range []struct {
+		name    string
+		opts    []byte
+		present uint16
+		md      []byte
+		e       DecapError
+	}{
+		{"none", nil, 0, nil, DecapOK},
+		{"ovn", ovn, flow.TunFlagOptPresent, []byte{0x0a, 0x0b, 0x0c, 0x0d}, DecapOK},
+		{"both, unmapped ignored", cat(other, f5, ovn), flow.TunFlagOptPresent | flow.TunFlagOptPresent<<1,
+			[]byte{0x0a, 0x0b, 0x0c, 0x0d, 1, 2, 3, 4, 5, 6, 7, 8}, DecapOK},
+		{"unknown critical", cat(ovn, crit), 0, nil, DecapCriticalOption},
+		{"length mismatch", short, 0, nil, DecapOptionLength},
+		{"truncated", ovn[:6], 0, nil, DecapMalformedTunnel},
+	} {
+		var k flow.Key
+		present, e := MapOptions(c.opts, m, &k)
+		if e != c.e || present != c.present {
+			t.Errorf("%s: present %#x %v, want %#x %v", c.name, present, e, c.present, c.e)
+			continue
+		}
+		md := k.TunMetadata()
+		if e == DecapOK && !bytes.Equal(md[:len(c.md)], c.md) {
+			t.Errorf("%s: metadata %x", c.name, md)
+		}
+	}
+	// Without a map every critical option is unknown.
+	if _, e := MapOptions(ovn, nil, new(flow.Key)); e != DecapCriticalOption {
+		t.Errorf("nil map: %v", e)
+	}
+}
+
+func TestBuildOptions(t *testing.T) {
+	m := testTLV(t)
+	var k, mask flow.Key
+	var md [flow.TunMetadataLen]byte
+	copy(md[:], []byte{0x0a, 0x0b, 0x0c, 0x0d, 1, 2, 3, 4, 5, 6, 7, 8})
+	k.SetTunMetadata(md)
+	k.SetTunFlags(flow.TunFlagOptPresent) // only tun_metadata0 present
+	h := Header{Type: TypeGeneve, Src: 0xac1ffa01, Dst: 0xac1ffa02, DstPort: GenevePort, VNI: 5, TTL: 64, DF: true}
+	BuildOptions(&h, m, &k, &mask)
+	if got, want := string(h.AppendText(nil)), "geneve(crit,vni=0x5,options({class=0x102,type=0x80,len=4,0xa0b0c0d}))"; !strings.HasSuffix(got, want) {
+		t.Fatalf("header %s, want suffix %s", got, want)
+	}
+	if h.Len() != OuterLen+GeneveBaseSize+8 {
+		t.Fatalf("len %d", h.Len())
+	}
+	mmd := mask.TunMetadata()
+	if mask.TunFlags() != flow.TunFlagOptPresent|flow.TunFlagOptPresent<<1 || !bytes.Equal(mmd[:4], []byte{0xff, 0xff, 0xff, 0xff}) || mmd[4] != 0 {
+		t.Fatalf("mask flags %#x md %x", mask.TunFlags(), mmd)
+	}
+	k.SetTunFlags(flow.TunFlagOptPresent | flow.TunFlagOptPresent<<1)
+	BuildOptions(&h, m, &k, nil)
+	if got := string(h.AppendText(nil)); !strings.HasSuffix(got, "options({class=0x102,type=0x80,len=4,0xa0b0c0d}{class=0xffff,type=0x1,len=8,0x102030405060708}))") {
+		t.Fatalf("header %s", got)
+	}
+	// Round trip: encapsulate, decapsulate, same metadata and presence.
+	inner := innerFrame(t, 64)
+	p := packetOf(inner)
+	tmpl := make([]byte, h.Len())
+	h.template(tmpl)
+	if Encap(p, &h, tmpl) != EncapOK {
+		t.Fatal("encap")
+	}
+	var back flow.Key
+	if _, _, e := Decap(p.Frame(), TypeGeneve, m, &back); e != DecapOK {
+		t.Fatalf("decap %v", e)
+	}
+	if back.TunMetadata() != k.TunMetadata() || back.TunFlags()&0xff00 != k.TunFlags() {
+		t.Fatalf("round trip %x flags %#x", back.TunMetadata(), back.TunFlags())
+	}
+	if n := testing.AllocsPerRun(100, func() { BuildOptions(&h, m, &k, &mask) }); n != 0 {
+		t.Fatalf("BuildOptions allocates %v", n)
+	}
+	opts := h.Opts[:h.OptLen]
+	if n := testing.AllocsPerRun(100, func() { MapOptions(opts, m, &back) }); n != 0 {
+		t.Fatalf("MapOptions allocates %v", n)
+	}
+}

@@ -49,11 +49,28 @@
 // verifying UDP checksum when it is non-zero, Geneve version 0 and
 // protocol TEB with well-formed options, VXLAN flags exactly I and a zero
 // reserved byte; it sets tun_id, tun_src/dst, tun_tos/ttl, tun_tp_src/dst
-// and the flags key, df, csum, oam (and TunFlagGeneve). Raw Geneve options
-// of up to flow.TunMetadataLen (32) bytes are kept in the key's
-// tun_metadata words; longer ones are counted (options_too_long) and the
-// packet is delivered without them. Anything else is counted by reason
-// in Table.Stats and dropped.
+// and the flags key, df, csum, oam (and TunFlagGeneve). Anything else is
+// counted by reason in Table.Stats and dropped.
+//
+// # Geneve options (TLV map)
+//
+// Each bridge has a TLV map (package tlv, set by SetTLV; ovs-ofctl
+// add-tlv-map) assigning Geneve options (class, type, len) to the fields
+// tun_metadata0..63 and each field a place in the key's 32-byte
+// tun_metadata slot (flow.TunMetadataLen, words w16-w19). Decap
+// (MapOptions) copies each received option the map has into its field's
+// place and sets the field's presence bit (flow.TunFlagOptPresent << the
+// field's first 4-byte chunk; OVS keeps a 64-bit present map, govs one bit
+// per chunk, which is equivalent since a field owns its chunks). As OVS
+// (tun_metadata_from_geneve__), an unmapped option is ignored unless its
+// type has the critical bit 0x80: then the packet is dropped
+// (critical_option); a mapped (class, type) with another length is
+// dropped too (option_length). On output to a Geneve port, translation
+// (BuildOptions) emits an option for every present mapped field, in field
+// index order, from the slot, and the C bit is set when one of their
+// types has 0x80; the header text then reads, as OVS's,
+// geneve(crit,vni=0x5,options({class=0x102,type=0x80,len=4,0xa0b0c0d})).
+// The option area is at most MaxOptionBytes (64).
 //
 // # Underlay
 //

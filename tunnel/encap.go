@@ -2,6 +2,7 @@ package tunnel
 
 import (
 	"encoding/binary"
+	"govs/tunnel/tlv"
 
 	"govs/datapath/flow"
 	"govs/datapath/header"
@@ -81,14 +82,17 @@ const (
 	DecapBadVersion
 	// DecapBadProto: Geneve protocol type other than TEB.
 	DecapBadProto
-	// DecapOptionsTooLong: Geneve options longer than the key's
-	// metadata slot (the packet is still delivered, without options).
-	DecapOptionsTooLong
+	// DecapCriticalOption: a Geneve option with the critical type bit
+	// (0x80) that the bridge's TLV map does not map (OVS drops these too).
+	DecapCriticalOption
+	// DecapOptionLength: a mapped Geneve option (class, type) whose
+	// length differs from the map's (OVS: EINVAL, dropped).
+	DecapOptionLength
 	numDecapErrors
 )
 
 var decapErrorNames = [...]string{"ok", "malformed_outer", "bad_checksum", "malformed_tunnel",
-	"bad_version", "bad_proto", "options_too_long"}
+	"bad_version", "bad_proto", "critical_option", "option_length"}
 
 // String names the error.
 func (e DecapError) String() string {
@@ -102,9 +106,9 @@ func (e DecapError) String() string {
 // t) and stores the tunnel metadata in tun (tun_id, tun_src/dst, tos,
 // ttl, tp_src/dst, flags, Geneve options). It returns the length of the
 // inner frame's bounds: it is frame[start:end] (outer Ethernet padding
-// excluded). It reads only frame and allocates nothing. A
-// DecapOptionsTooLong result still returns the bounds.
-func Decap(frame []byte, t Type, tun *flow.Key) (start, end int, e DecapError) {
+// excluded). Geneve options are placed by the TLV map m (nil: none
+// mapped, see MapOptions). It reads only frame and allocates nothing.
+func Decap(frame []byte, t Type, m *tlv.Map, tun *flow.Key) (start, end int, e DecapError) {
 	eth := header.Ethernet(frame)
 	if !eth.IsValid() || eth.Type() != etherTypeIPv4 {
 		return 0, 0, DecapMalformedOuter
@@ -140,7 +144,6 @@ func Decap(frame []byte, t Type, tun *flow.Key) (start, end int, e DecapError) {
 	payload := udpb[udpLen:]
 	var inner int
 	var vni uint32
-	var e2 DecapError
 	switch t {
 	case TypeGeneve:
 		g := Geneve(payload)
@@ -161,13 +164,11 @@ func Decap(frame []byte, t Type, tun *flow.Key) (start, end int, e DecapError) {
 			flags |= flow.TunFlagOAM
 		}
 		flags |= flow.TunFlagGeneve
-		var md [flow.TunMetadataLen]byte
-		if len(opts) <= len(md) {
-			copy(md[:], opts)
-		} else {
-			e2 = DecapOptionsTooLong
+		present, e := MapOptions(opts, m, tun)
+		if e != DecapOK {
+			return 0, 0, e
 		}
-		tun.SetTunMetadata(md)
+		flags |= present
 		vni, inner = g.VNI(), g.HeaderLen()
 	case TypeVXLAN:
 		v := VXLAN(payload)
@@ -194,5 +195,36 @@ func Decap(frame []byte, t Type, tun *flow.Key) (start, end int, e DecapError) {
 	tun.SetTunFlags(flags)
 	// The inner frame ends where the UDP payload ends (trailing
 	// Ethernet padding of the outer frame is not part of it).
-	return ethLen + hl + udpLen + inner, ethLen + hl + ul, e2
+	return ethLen + hl + udpLen + inner, ethLen + hl + ul, DecapOK
+}
+
+// MapOptions stores the Geneve options of opts (well-formed TLVs) that
+// the TLV map m maps into tun's tun_metadata slot at their fields'
+// offsets, and returns the presence bits (flow.TunFlagOptPresent shifted
+// by the field's first 4-byte chunk) of those present, as OVS's
+// tun_metadata_from_geneve__: an unmapped option is ignored unless its
+// type has the critical bit (DecapCriticalOption); a mapped (class, type)
+// with another length is DecapOptionLength. Allocation-free.
+func MapOptions(opts []byte, m *tlv.Map, tun *flow.Key) (present uint16, e DecapError) {
+	var md [flow.TunMetadataLen]byte
+	for len(opts) > 0 {
+		o, rest, ok := NextOption(opts)
+		if !ok {
+			return 0, DecapMalformedTunnel
+		}
+		opts = rest
+		f, mapped := m.FindClassType(o.Class, o.Type)
+		switch {
+		case !mapped && o.Type&GeneveOptCritical != 0:
+			return 0, DecapCriticalOption
+		case !mapped:
+			continue
+		case int(f.Len) != len(o.Data):
+			return 0, DecapOptionLength
+		}
+		copy(md[f.Offset:], o.Data)
+		present |= flow.TunFlagOptPresent << (f.Offset / 4)
+	}
+	tun.SetTunMetadata(md)
+	return present, DecapOK
 }

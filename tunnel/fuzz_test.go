@@ -1,6 +1,7 @@
 package tunnel
 
 import (
+	"govs/tunnel/tlv"
 	"testing"
 
 	"govs/datapath/flow"
@@ -28,8 +29,8 @@ func fuzzSeeds(f *testing.F, typ Type) {
 // Ethernet header at least; the key says the packet had a key.
 func fuzzDecap(t *testing.T, b []byte, typ Type) {
 	var k flow.Key
-	start, end, e := Decap(b, typ, &k)
-	if e != DecapOK && e != DecapOptionsTooLong {
+	start, end, e := Decap(b, typ, fuzzTLV, &k)
+	if e != DecapOK {
 		return
 	}
 	if start < OuterLen || end > len(b) || end-start < ethLen {
@@ -64,3 +65,11 @@ func FuzzVXLAN(f *testing.F) {
 	fuzzSeeds(f, TypeVXLAN)
 	f.Fuzz(func(t *testing.T, b []byte) { fuzzDecap(t, b, TypeVXLAN) })
 }
+
+// fuzzTLV maps OVN's option (class 0x102, type 0x80, len 4) and a second
+// 8-byte one, so fuzzed options exercise the mapping.
+var fuzzTLV = func() *tlv.Map {
+	tb := tlv.NewTable()
+	_ = tb.Mod(tlv.CmdAdd, []tlv.Mapping{{Class: 0x102, Type: 0x80, Len: 4, Index: 0}, {Class: 0xffff, Type: 1, Len: 8, Index: 5}}, nil)
+	return tb.Load()
+}()

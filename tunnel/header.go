@@ -16,9 +16,13 @@ const (
 	udpLen  = header.UDPSize
 	// OuterLen is the Ethernet+IPv4+UDP part of every encapsulation.
 	OuterLen = ethLen + ipv4Len + udpLen
+	// MaxOptionBytes is the largest Geneve option area govs emits: the
+	// tun_metadata slot's data plus a 4-byte TLV header per field (at
+	// most one field per 4-byte chunk).
+	MaxOptionBytes = flow.TunMetadataLen + flow.TunMetadataLen
 	// MaxHeaderLen is the largest encapsulation govs builds (Geneve with
-	// flow.TunMetadataLen bytes of options): it fits ports.Headroom.
-	MaxHeaderLen = OuterLen + GeneveBaseSize + flow.TunMetadataLen
+	// MaxOptionBytes of options): it fits ports.Headroom.
+	MaxHeaderLen = OuterLen + GeneveBaseSize + MaxOptionBytes
 
 	etherTypeIPv4 = 0x0800
 	ipProtoUDP    = 17
@@ -40,7 +44,7 @@ type Header struct {
 	OAM      bool // Geneve O bit (the flow's tun_flags oam)
 	// Geneve options (OptLen bytes of Opts).
 	OptLen uint8
-	Opts   [flow.TunMetadataLen]byte
+	Opts   [MaxOptionBytes]byte
 }
 
 // Len is the size of the encapsulation.

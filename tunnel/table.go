@@ -428,12 +428,10 @@ func (t *Table) Pop(p *flow.Packet, port flow.PortNo, tun *flow.Key) bool {
 		t.decapErrs[DecapMalformedOuter].Add(1)
 		return false
 	}
-	start, end, e := Decap(f, k.t, tun)
+	start, end, e := Decap(f, k.t, t.tlv.Load().Load(), tun)
 	if e != DecapOK {
 		t.decapErrs[e].Add(1)
-		if e != DecapOptionsTooLong {
-			return false
-		}
+		return false
 	}
 	p.Off += start
 	p.Len = end - start

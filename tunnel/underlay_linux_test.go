@@ -96,7 +96,7 @@ func TestUnderlayPort(t *testing.T) {
 			return
 		}
 		var k flow.Key
-		start, end, e := Decap(b.Frame(0), TypeGeneve, &k)
+		start, end, e := Decap(b.Frame(0), TypeGeneve, nil, &k)
 		if e != DecapOK || !bytes.Equal(b.Frame(0)[start:end], inner) {
 			t.Errorf("decap of a received frame: %v", e)
 			return

@@ -15,6 +15,12 @@ const (
 	// metadata slot (OVS FLOW_TNL_F_UDPIF); it makes AppendKeyMask print
 	// geneve(...) and is not one of the printed flags(...).
 	TunFlagGeneve uint16 = 1 << 4
+	// TunFlagOptPresent is the first of 8 presence bits (bits 8-15), one
+	// per 4-byte chunk of the tun_metadata slot: bit 8+c is set when the
+	// Geneve option mapped (tunnel/tlv) to the field whose data starts at
+	// chunk c is present (received, or set by set_field), as OVS's
+	// tun_metadata present map.
+	TunFlagOptPresent uint16 = 1 << 8
 	tunFlagsMask         = TunFlagDontFragment | TunFlagCsum | TunFlagKey | TunFlagOAM
 )
 

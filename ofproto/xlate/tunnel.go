@@ -147,6 +147,9 @@ func (c *ctx) tunnelHeader(t *tunnel.Table, cfg *tunnel.Config) (tunnel.Header, 
 		// netdev_geneve_build_header).
 		m.SetTunFlags(m.TunFlags() | flow.TunFlagOAM)
 		h.OAM = w.TunFlags()&flow.TunFlagOAM != 0
+		// Options from the present tun_metadata fields, by the bridge's
+		// TLV map (OVS tun_metadata_to_geneve); un-wildcards what it read.
+		tunnel.BuildOptions(&h, c.p.tlv.Load(), w, m)
 	}
 	if cfg.OutKeyFlow {
 		m.SetTunID(^uint64(0))

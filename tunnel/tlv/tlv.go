@@ -90,17 +90,25 @@ func (m *Map) Field(index int) Entry {
 // Find returns the field an option (class, type, len) maps to. It
 // allocates nothing (per-packet decap).
 func (m *Map) Find(class uint16, typ, length uint8) (Entry, bool) {
-	if m == nil {
+	e, ok := m.FindClassType(class, typ)
+	return e, ok && e.Len == length
+}
+
+// FindClassType returns the field option (class, type) maps to (a map
+// holds each (class, type) at most once). Allocation-free.
+func (m *Map) FindClassType(class uint16, typ uint8) (Entry, bool) {
+	if m == nil || m.used == 0 {
 		return Entry{}, false
 	}
 	for i := range m.fields {
 		e := &m.fields[i]
-		if e.Valid && e.Class == class && e.Type == typ && e.Len == length {
+		if e.Valid && e.Class == class && e.Type == typ {
 			return *e, true
 		}
 	}
 	return Entry{}, false
 }
+
 
 // Mappings lists the entries in field-index order (the reply's order).
 func (m *Map) Mappings() []Mapping {
