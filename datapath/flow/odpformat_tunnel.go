@@ -21,7 +21,7 @@ const (
 	// chunk c is present (received, or set by set_field), as OVS's
 	// tun_metadata present map.
 	TunFlagOptPresent uint16 = 1 << 8
-	tunFlagsMask         = TunFlagDontFragment | TunFlagCsum | TunFlagKey | TunFlagOAM
+	tunFlagsMask             = TunFlagDontFragment | TunFlagCsum | TunFlagKey | TunFlagOAM
 )
 
 var tunFlagNames = [...]string{"df", "csum", "key", "oam"}

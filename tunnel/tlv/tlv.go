@@ -109,7 +109,6 @@ func (m *Map) FindClassType(class uint16, typ uint8) (Entry, bool) {
 	return Entry{}, false
 }
 
-
 // Mappings lists the entries in field-index order (the reply's order).
 func (m *Map) Mappings() []Mapping {
 	var out []Mapping
