@@ -55,8 +55,8 @@ var unsupportedFields = map[string]bool{
 func UnsupportedFieldError(name string) error {
 	lower := name
 	switch {
-	case strings.HasPrefix(lower, "tun_metadata"):
-		return errorf("%s: Geneve tunnel metadata (tun_metadata) matching is not supported by govs yet", name)
+	case strings.HasPrefix(lower, "tun_metadata") && strings.IndexByte(lower, '[') >= 0:
+		return errorf("%s: subfields of tun_metadata are not supported by govs (match the whole field with a mask)", name)
 	case lower == "xxreg0" || lower == "xxreg1" || lower == "xxreg2" || lower == "xxreg3" || strings.HasPrefix(lower, "nsh_c"):
 		return errorf("%s: field not supported by govs", name)
 	case unsupportedFields[lower]:

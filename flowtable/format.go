@@ -79,6 +79,7 @@ func AppendMatch(b []byte, m *Match, priority int, pm *PortMap) []byte {
 			b = append(b, "tun_flags=-oam,"...)
 		}
 	}
+	b = appendTunMetadata(b, m)
 	b = appendU64Masked(b, "metadata", m.Metadata, m.MetadataMask)
 	if m.InPortMask != 0 {
 		b = append(b, "in_port="...)

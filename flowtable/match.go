@@ -81,6 +81,10 @@ type Match struct {
 	// treat a rule with a non-zero NDTargetMask as needing the slow path.
 	NDTarget     [16]byte
 	NDTargetMask [16]byte
+
+	// TunMeta says where the tun_metadata fields matched in Key/Mask's
+	// option slot are (see tunmeta.go).
+	TunMeta TunMetaLayout
 }
 
 // IsCatchAll reports whether m matches every packet.

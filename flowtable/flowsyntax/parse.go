@@ -156,6 +156,17 @@ func ParseFlow(s string, cmd Command, opt *Options) (*FlowMod, flowtable.Protoco
 		if unsupportedShorthands[name] {
 			return nil, 0, errorf("%s: protocol not supported by govs", name)
 		}
+		if idx, ok := flowtable.TunMetadataIndex(name); ok {
+			v, mk, err := flowtable.ParseTunMetadataValue(name, value)
+			if err != nil {
+				return nil, 0, err
+			}
+			if err := m.SetTunMetadata(idx, v, mk); err != nil {
+				return nil, 0, err
+			}
+			usable &= flowtable.ProtoNXMOXMAny
+			continue
+		}
 		if f := flowtable.FieldByName(name); f != nil {
 			if value == "" {
 				value = "0/0"

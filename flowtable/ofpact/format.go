@@ -136,6 +136,8 @@ func appendAction(b []byte, a Action, pm *flowtable.PortMap) []byte {
 		b = strconv.AppendUint(append(b, "mod_tp_src:"...), uint64(a.Port), 10)
 	case *SetL4DstPort:
 		b = strconv.AppendUint(append(b, "mod_tp_dst:"...), uint64(a.Port), 10)
+	case *SetTunMetadata:
+		b = appendSetTunMetadata(b, a)
 	case *SetField:
 		if a.Load {
 			first := true

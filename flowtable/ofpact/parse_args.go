@@ -151,6 +151,9 @@ func parseSetField(arg string, pp *ParseParams, usable *flowtable.Protocols) (Ac
 	if err != nil {
 		return nil, err
 	}
+	if idx, ok := flowtable.TunMetadataIndex(key); ok {
+		return parseSetTunMetadata(idx, key, value, usable)
+	}
 	f := flowtable.FieldByName(key)
 	if f == nil {
 		if e := flowtable.UnsupportedFieldError(key); e != nil {

@@ -1,6 +1,7 @@
 package ofp
 
 import (
+	"govs/datapath/flow"
 	"govs/flowtable"
 	"govs/flowtable/ofpact"
 )
@@ -309,6 +310,20 @@ func decodeSetField(p []byte) (ofpact.Action, error) {
 	if class == oxmClassExp {
 		exp = r.u32()
 		n -= nxmExpLen
+	}
+	if class == nxmClassNX && field >= nxmFieldTunMetadata0 && field < nxmFieldTunMetadata0+flowtable.NumTunMetadata {
+		if hasMask {
+			return nil, newErr(OFPBAC_BAD_SET_MASK, "set_field tun_metadata with a mask")
+		}
+		if n == 0 || n > flow.TunMetadataLen || r.left() < n || roundUp8(actionHeaderLen+nxmHeaderLen+ph.n) != actionHeaderLen+len(p) {
+			return nil, newErr(OFPBAC_BAD_SET_LEN, "set_field tun_metadata of length %d (govs supports 1 to %d)", n, flow.TunMetadataLen)
+		}
+		a := &ofpact.SetTunMetadata{Index: field - nxmFieldTunMetadata0, Len: uint8(n)}
+		copy(a.Value[:], r.bytes(n))
+		for i := 0; i < n; i++ {
+			a.Mask[i] = 0xff
+		}
+		return a, nil
 	}
 	d := nxmByKey[nxmKey{class, field, exp}]
 	if d == nil {

@@ -259,6 +259,17 @@ func appendAction(b []byte, a ofpact.Action, v uint8, ctx *actionCtx) ([]byte, e
 		return appendTpPort(b, ofpat10SetTpDst, false, a.Port, v, ctx)
 	case *ofpact.SetField:
 		return appendSetField(b, a, v, ctx)
+	case *ofpact.SetTunMetadata:
+		if is10(v) {
+			return b, newErr(OFPBAC_BAD_SET_TYPE, "set_field to tun_metadata%d needs NXAST_REG_LOAD2 in OpenFlow 1.0, which govs does not encode (use OpenFlow 1.3)", a.Index)
+		}
+		if a.Masked() {
+			return b, newErr(OFPBAC_BAD_SET_MASK, "masked set_field to tun_metadata%d needs OpenFlow 1.5", a.Index)
+		}
+		b, s = appendActHdr(b, ofpat13SetField)
+		b = put32(b, makeNXMHeader(nxmClassNX, uint8(nxmFieldTunMetadata0+int(a.Index)), false, int(a.Len)))
+		b = append(b, a.Value[:a.Len]...)
+		return closeAct(b, s), nil
 	case *ofpact.RegMove:
 		hs, ok1 := NXMHeaderFor(a.Src.Field.Name, false)
 		hd, ok2 := NXMHeaderFor(a.Dst.Field.Name, false)

@@ -41,6 +41,12 @@ func decodeNXM(b []byte, m *flowtable.Match, ex *nxmExtra) error {
 			}
 			continue
 		}
+		if class == nxmClassNX && field >= nxmFieldTunMetadata0 && field < nxmFieldTunMetadata0+flowtable.NumTunMetadata {
+			if err := decodeTunMetadata(m, int(field-nxmFieldTunMetadata0), payload, hasMask); err != nil {
+				return err
+			}
+			continue
+		}
 		d := nxmByKey[nxmKey{class, field, exp}]
 		if d == nil {
 			return newErr(OFPBMC_BAD_FIELD, "unknown or unsupported match field 0x%08x", h)
@@ -402,6 +408,7 @@ func encodeNXMPort(b []byte, m *flowtable.Match, oxm bool, ex *nxmExtra, inPort 
 	w.putField(encTunFlags, m)
 	w.putField(encTunSrc, m)
 	w.putField(encTunDst, m)
+	w.putTunMetadata(m)
 	for i := 0; i < flowtable.NumRegs; i++ {
 		w.putField(encRegs[i], m)
 	}
@@ -459,4 +466,73 @@ func encodeL4(w *nxmWriter, m *flowtable.Match, dl uint16, proto uint8) {
 			}
 		}
 	}
+}
+
+// nxmFieldTunMetadata0 is NXM_NX_TUN_METADATA0's field number; the 64
+// fields follow it.
+const nxmFieldTunMetadata0 = 40
+
+// decodeTunMetadata decodes NXM_NX_TUN_METADATA<index> (any length up to
+// govs's 32-byte slot) into m's own layout; the switch binds it to the
+// bridge's TLV map.
+func decodeTunMetadata(m *flowtable.Match, index int, p []byte, hasMask bool) error {
+	n := len(p)
+	if hasMask {
+		if n%2 != 0 {
+			return newErr(OFPBMC_BAD_LEN, "tun_metadata%d: odd masked length %d", index, n)
+		}
+		n /= 2
+	}
+	if n == 0 || n > TLVMaxOptLen {
+		return newErr(OFPBMC_BAD_LEN, "tun_metadata%d of length %d", index, n)
+	}
+	if m.HasTunMetadata(index) {
+		return newErr(OFPBMC_DUP_FIELD, "tun_metadata%d appears twice", index)
+	}
+	var mask []byte
+	if hasMask {
+		mask = p[n:]
+		if isZeros(mask) {
+			return nil
+		}
+	}
+	if err := m.SetTunMetadata(index, p[:n], mask); err != nil {
+		return newErr(OFPBMC_BAD_LEN, "%v", err)
+	}
+	return nil
+}
+
+// putTunMetadata writes the match's tun_metadata fields in index order.
+func (w *nxmWriter) putTunMetadata(m *flowtable.Match) {
+	if m.TunMeta.N == 0 {
+		return
+	}
+	type ent struct {
+		index   int
+		v, mask []byte
+	}
+	var es [flowtable.MaxTunMetaFields]ent
+	n := 0
+	m.TunMetaFields(func(index int, v, mask []byte) {
+		es[n] = ent{index, v, mask}
+		n++
+	})
+	for _, e := range es[:n] {
+		if isZeros(e.mask) {
+			continue
+		}
+		masked := !isOnes(e.mask)
+		w.b = put32(w.b, makeNXMHeader(nxmClassNX, uint8(nxmFieldTunMetadata0+e.index), masked, tunMetaWireLen(len(e.v), masked)))
+		w.b = append(w.b, e.v...)
+		if masked {
+			w.b = append(w.b, e.mask...)
+		}
+	}
+}
+
+func tunMetaWireLen(n int, masked bool) int {
+	if masked {
+		return 2 * n
+	}
+	return n
 }

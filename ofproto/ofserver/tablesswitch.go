@@ -114,6 +114,12 @@ func (s *TablesSwitch) PacketOut(po *PacketOut) error {
 
 // FlowMod implements Switch.
 func (s *TablesSwitch) FlowMod(fm *FlowMod) error {
+	if err := bindTunMetadata(&fm.Match, s.tlv); err != nil {
+		return err
+	}
+	if err := checkTunMetadataActions(fm.Actions, s.tlv); err != nil {
+		return err
+	}
 	removed, err := s.cfg.Tables.Apply(&fm.FlowMod, fm.Version)
 	if err != nil {
 		return TablesError(err)
@@ -146,6 +152,9 @@ func (s *TablesSwitch) Barrier() error {
 
 // FlowStats implements Switch.
 func (s *TablesSwitch) FlowStats(q *FlowQuery) ([]flowsyntax.FlowStats, error) {
+	if err := bindTunMetadata(&q.Match, s.tlv); err != nil {
+		return nil, err
+	}
 	sel := tables.Selection{Table: q.TableID, Match: q.Match, Cookie: q.Cookie, CookieMask: q.CookieMask,
 		OutPort: q.OutPort, OutGroup: q.OutGroup}
 	return s.cfg.Tables.FlowStats(&sel), nil

@@ -3,6 +3,12 @@ package ofserver
 import (
 	"errors"
 
+	"strconv"
+
+	"govs/flowtable"
+	"govs/flowtable/ofpact"
+	"govs/ofproto/tables"
+
 	"govs/ofproto/ofp"
 	"govs/tunnel/tlv"
 )
@@ -36,12 +42,32 @@ func (s *TablesSwitch) TLVTable() (uint32, []ofp.TLVMap) {
 }
 
 // tlvInUse reports whether a flow of the tables matches or writes
-// tun_metadata<index>.
+// tun_metadata<index> (then OVS refuses to delete the mapping).
 func (s *TablesSwitch) tlvInUse(index int) bool {
-	if s.cfg.TLVInUse == nil {
-		return false
+	if s.cfg.TLVInUse != nil && s.cfg.TLVInUse(index) {
+		return true
 	}
-	return s.cfg.TLVInUse(index)
+	sel := tables.SelectAll()
+	for _, fs := range s.cfg.Tables.FlowStats(&sel) {
+		if fs.Match.HasTunMetadata(index) || actionsUseTunMetadata(fs.Actions, index) {
+			return true
+		}
+	}
+	return false
+}
+
+// bindTunMetadata lays a match's tun_metadata fields out by the bridge's
+// TLV map; an unmapped field is NXFMFC_INVALID_TLV_FIELD, as OVS.
+func bindTunMetadata(m *flowtable.Match, t *tlv.Table) error {
+	err := m.BindTunMetadata(t.Load())
+	var un *flowtable.ErrTunMetaUnmapped
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &un):
+		return &ofp.Error{Code: ofp.NXFMFC_INVALID_TLV_FIELD, Detail: err.Error()}
+	}
+	return &ofp.Error{Code: ofp.OFPBMC_BAD_VALUE, Detail: err.Error()}
 }
 
 // tlvError maps tlv.Table errors to their OpenFlow codes.
@@ -67,4 +93,37 @@ func tlvError(err error) error {
 		}
 	}
 	return err
+}
+
+// checkTunMetadataActions refuses set_field to a tun_metadata field the
+// bridge does not map (NXFMFC_INVALID_TLV_FIELD) or whose value is wider
+// than the mapping.
+func checkTunMetadataActions(acts []ofpact.Action, t *tlv.Table) error {
+	m := t.Load()
+	for _, a := range acts {
+		st, ok := a.(*ofpact.SetTunMetadata)
+		if !ok {
+			continue
+		}
+		e := m.Field(int(st.Index))
+		if !e.Valid {
+			return &ofp.Error{Code: ofp.NXFMFC_INVALID_TLV_FIELD, Detail: "set_field to unmapped tun_metadata" + strconv.Itoa(int(st.Index))}
+		}
+		for i := 0; i+int(e.Len) < int(st.Len); i++ {
+			if st.Value[i] != 0 {
+				return &ofp.Error{Code: ofp.OFPBAC_BAD_SET_ARGUMENT, Detail: "set_field value wider than tun_metadata" + strconv.Itoa(int(st.Index)) + "'s mapping"}
+			}
+		}
+	}
+	return nil
+}
+
+// actionsUseTunMetadata reports whether acts write tun_metadata<index>.
+func actionsUseTunMetadata(acts []ofpact.Action, index int) bool {
+	for _, a := range acts {
+		if st, ok := a.(*ofpact.SetTunMetadata); ok && int(st.Index) == index {
+			return true
+		}
+	}
+	return false
 }

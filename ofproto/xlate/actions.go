@@ -95,6 +95,8 @@ func (c *ctx) doAction(a ofpact.Action) bool {
 		}
 	case *ofpact.SetField:
 		c.setField(a)
+	case *ofpact.SetTunMetadata:
+		c.setTunMetadata(a)
 	case *ofpact.RegMove:
 		c.regMove(a)
 	case *ofpact.DecTTL:
@@ -351,7 +353,7 @@ func isSetOrMove(a ofpact.Action) bool {
 	case *ofpact.SetField, *ofpact.RegMove, *ofpact.SetVLANVID, *ofpact.SetVLANPCP,
 		*ofpact.SetEthSrc, *ofpact.SetEthDst, *ofpact.SetIPv4Src, *ofpact.SetIPv4Dst,
 		*ofpact.SetIPDSCP, *ofpact.SetIPECN, *ofpact.SetIPTTL, *ofpact.SetL4SrcPort,
-		*ofpact.SetL4DstPort, *ofpact.SetTunnel:
+		*ofpact.SetL4DstPort, *ofpact.SetTunnel, *ofpact.SetTunMetadata:
 		return true
 	}
 	return false

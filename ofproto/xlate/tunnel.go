@@ -2,6 +2,7 @@ package xlate
 
 import (
 	"errors"
+	"govs/flowtable/ofpact"
 
 	"govs/datapath"
 	"govs/datapath/flow"
@@ -183,4 +184,28 @@ func (c *ctx) emitOutput(p flow.PortNo) {
 		return
 	}
 	c.acts = append(c.acts, datapath.Output(p))
+}
+
+// setTunMetadata is set_field to tun_metadata<N>: the value, right-aligned
+// into the field's mapped length, goes to the field's place in the
+// working key's option slot and the field becomes present, so output to a
+// Geneve port sends it (OVS sets the present bit likewise). An unmapped
+// field (the map changed after the flow was added) writes nothing.
+func (c *ctx) setTunMetadata(a *ofpact.SetTunMetadata) {
+	e := c.p.tlv.Load().Field(int(a.Index))
+	if !e.Valid {
+		c.tr.warn("set_field to an unmapped tun_metadata field, ignored")
+		return
+	}
+	v, mk := a.Value[:a.Len], a.Mask[:a.Len]
+	if len(v) > int(e.Len) {
+		v, mk = v[len(v)-int(e.Len):], mk[len(mk)-int(e.Len):]
+	}
+	md := c.work.TunMetadata()
+	dst := md[int(e.Offset)+int(e.Len)-len(v):]
+	for i := range v {
+		dst[i] = dst[i]&^mk[i] | v[i]&mk[i]
+	}
+	c.work.SetTunMetadata(md)
+	c.work.SetTunFlags(c.work.TunFlags() | flow.TunFlagOptPresent<<(e.Offset/4))
 }
