@@ -43,7 +43,7 @@ func ofctlSteps(flowsFile string, proto []string) []ofctlStep {
 	s := func(args ...string) ofctlStep { return ofctlStep{args: append(append([]string{}, proto...), args...)} }
 	in := s("add-flows", "br0", "-")
 	in.stdin = "priority=30,dl_type=0x0800,nw_dst=10.0.0.0/8,actions=output:1\npriority=31,udp,tp_dst=53,actions=drop\n"
-	return []ofctlStep{
+	out := []ofctlStep{
 		s("show", "br0"),
 		s("dump-ports-desc", "br0"),
 		s("dump-tables", "br0"),
@@ -89,7 +89,33 @@ func ofctlSteps(flowsFile string, proto []string) []ofctlStep {
 		s("dump-tlv-map", "br0"),
 		s("del-tlv-map", "br0"),
 		s("dump-tlv-map", "br0"),
+		// tun_metadata flows need a mapping; a used mapping stays.
+		s("add-flow", "br0", "priority=9,tun_metadata0=0x1234,actions=drop"),
+		s("add-tlv-map", "br0", "{class=0xffff,type=0x1,len=8}->tun_metadata1,{class=0x0102,type=0x80,len=4}->tun_metadata0"),
+		s("add-flow", "br0", "priority=9,tun_metadata0=0x1234,actions=drop"),
+		s("add-flow", "br0", "priority=8,tun_metadata0=0xa/0xff,tun_metadata1=0x1122334455667788,tun_id=5,actions=drop"),
+		s("dump-flows", "br0"),
+		s("dump-flows", "br0", "tun_metadata0=0x1234"),
+		s("del-tlv-map", "br0", "{class=0,type=0,len=0}->tun_metadata0"),
+		s("del-flows", "br0", "tun_metadata0=0xa/0xff"),
+		s("del-flows", "br0", "tun_metadata0=0x1234"),
+		s("dump-flows", "br0"),
+		s("del-tlv-map", "br0"),
 	}
+	if len(proto) > 0 {
+		// set_field to tun_metadata has an OXM encoding (OpenFlow 1.0
+		// needs NXAST_REG_LOAD2, which govs does not decode).
+		out = append(out,
+			s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=4}->tun_metadata0"),
+			s("add-flow", "br0", "priority=9,in_port=1,actions=set_field:0x0a0b0c0d->tun_metadata0,output:2"),
+			s("add-flow", "br0", "priority=9,in_port=2,actions=set_field:0x0a0b0c0d->tun_metadata3,output:1"),
+			s("dump-flows", "br0"),
+			s("del-tlv-map", "br0"),
+			s("del-flows", "br0"),
+			s("del-tlv-map", "br0"),
+		)
+	}
+	return out
 }
 
 // runSteps runs steps with OVS_RUNDIR=rundir and returns one transcript
