@@ -67,6 +67,7 @@ func FuzzDecodeMatch(f *testing.F) {
 	f.Add(uint8(0), nxm(nxmClassOF, 3, false, 0x08, 0x00))
 	f.Add(uint8(1), cat(u16b(ofpmtOXM), u16b(10), nxm(oxmClassBasic, 5, false, 0x86, 0xdd), zeros(6)))
 	f.Add(uint8(2), cat(u32b(ofpfwAll&^ofpfwDLType), zeros(ofp10MatchLen-4)))
+	f.Add(uint8(0), cat(nxm(nxmClassNX, nxmFieldTunMetadata0+3, true, 0, 0xb, 0, 0xff), nxm(nxmClassNX, nxmFieldTunMetadata0, false, 1, 2, 3, 4)))
 	f.Fuzz(func(t *testing.T, kind uint8, b []byte) {
 		var m, m2 flowtable.Match
 		switch kind % 3 {

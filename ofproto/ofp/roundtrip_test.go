@@ -3,6 +3,7 @@ package ofp
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"govs/flowtable"
@@ -54,6 +55,8 @@ func TestRoundTrip(t *testing.T) {
 		{"packet-out13", Version13, &PacketOut{BufferID: NoBuffer, InPort: flowtable.PortController, Actions: []ofpact.Action{&ofpact.Output{Port: flowtable.PortFlood}}, Data: pkt}, true},
 		{"flow-mod10", Version10, flowModFrom(t, "tcp,nw_src=1.0.0.0/8,tp_dst=22,actions=output:1", FormatOF10), false},
 		{"flow-mod-nxm", Version10, flowModFrom(t, "ipv6,reg5=0x3/0xf,actions=load:0x3->NXM_NX_REG0[0..7],resubmit(,4)", FormatNXM), false},
+		{"flow-mod-nxm-tun-metadata", Version10, flowModFrom(t, "tun_metadata3=0x0b/0xff,tun_metadata1=0x1122334455667788,tun_id=5,actions=drop", FormatNXM), false},
+		{"flow-mod13-tun-metadata", Version13, flowModFrom(t, "tun_metadata0=0x0a0b0c0d,actions=set_field:0x0a0b0c0d->tun_metadata7,output:1", FormatOF10), false},
 		{"flow-mod13", Version13, flowModFrom(t, "table=3,udp,udp_src=53,actions=mod_tp_src:54,write_actions(output:2),goto_table:9", FormatOF10), false},
 		{"flow-removed10", Version10, &FlowRemoved{Match: mustFlow(t, "in_port=1,actions=drop").Match, Cookie: 1, Priority: 2, Reason: 1, DurationSec: 3, DurationNsec: 4, IdleTimeout: 5, PacketCount: 6, ByteCount: 7}, true},
 		{"flow-removed13", Version13, &FlowRemoved{Match: mustFlow(t, "arp,arp_op=2,actions=drop").Match, Cookie: 1, Priority: 2, Reason: 2, TableID: 3, DurationSec: 3, IdleTimeout: 5, HardTimeout: 6, PacketCount: 6, ByteCount: 7}, true},
@@ -179,5 +182,29 @@ func TestNegotiate(t *testing.T) {
 				t.Errorf("got %d,%v want %d,%v", v, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestTunMetadataRefusals: what govs cannot carry is refused by name.
+func TestTunMetadataRefusals(t *testing.T) {
+	fm := flowModFrom(t, "actions=set_field:0x0a0b0c0d->tun_metadata0", FormatNXM)
+	fm.Version = Version10
+	if _, err := fm.AppendBinary(nil); err == nil || !strings.Contains(err.Error(), "NXAST_REG_LOAD2") {
+		t.Fatalf("OpenFlow 1.0 set_field tun_metadata: %v", err)
+	}
+	// A match TLV twice, and one longer than govs's 32-byte slot.
+	tlv := func(n int) []byte {
+		b := put32(nil, makeNXMHeader(nxmClassNX, nxmFieldTunMetadata0, false, n))
+		return append(b, make([]byte, n)...)
+	}
+	var m flowtable.Match
+	if err := decodeNXM(append(tlv(4), tlv(4)...), &m, nil); err == nil {
+		t.Fatal("duplicate tun_metadata0 accepted")
+	}
+	if err := decodeNXM(tlv(36), &m, nil); err == nil {
+		t.Fatal("36-byte tun_metadata0 accepted")
+	}
+	if err := decodeNXM(tlv(8), &m, nil); err != nil || !m.HasTunMetadata(0) {
+		t.Fatalf("8-byte tun_metadata0: %v", err)
 	}
 }
