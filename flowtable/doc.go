@@ -34,12 +34,15 @@
 // tcp/udp/sctp src/dst (tp_src/tp_dst, masks), tcp_flags, icmp_type/code,
 // icmpv6_type/code, arp_op/spa/tpa/sha/tha, ipv6_src/dst (masks),
 // ipv6_label, nd_target, nd_sll, nd_tll, tun_id (tunnel_id), tun_src,
-// tun_dst, metadata, reg0-reg15, and "reg0[a..b]=V" subfield matches.
+// tun_dst, metadata, reg0-reg15, and "reg0[a..b]=V" subfield matches;
+// tun_metadata0..63 (Geneve options, tunmeta.go: value/mask of up to 32
+// bytes each, at most 32 bytes and 8 fields per match, laid out by the
+// bridge's TLV map once bound with Match.BindTunMetadata).
 // nd_target has no slot in flow.Key, so the datapath cannot match it: a
 // rule with a non-zero NDTargetMask must be handled on the slow path.
 //
 // Refused with an error naming the field ("...: field not supported by
-// govs"): tun_metadata* (Geneve options, not yet), xreg/xxreg, ct_*,
+// govs"): tun_metadata subfields (tun_metadata0[0..7]), xreg/xxreg, ct_*,
 // pkt_mark, mpls_*, nsh_*, packet_type, dp_hash, recirc_id and the other
 // OVS fields not listed above. Unknown names give OVS's own
 // "unknown keyword NAME".

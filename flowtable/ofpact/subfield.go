@@ -57,6 +57,9 @@ func parseSubfieldPrefix(s string) (Subfield, string, error) {
 	name := s[:n]
 	f := fieldByNXMName(name)
 	if f == nil {
+		if _, ok := flowtable.TunMetadataIndex(strings.ToLower(strings.TrimPrefix(strings.ToLower(name), "nxm_nx_"))); ok {
+			return Subfield{}, "", errorf("%s: load and move on tun_metadata are not supported by govs (use set_field)", full)
+		}
 		return Subfield{}, "", errorf("%s: unknown field `%s'", full, name)
 	}
 	s = s[n:]

@@ -39,9 +39,17 @@
 // SET_CONFIG, BARRIER_REQUEST/REPLY, PACKET_IN, PACKET_OUT, FLOW_MOD,
 // FLOW_REMOVED, PORT_STATUS, PORT_MOD; NXT_SET_FLOW_FORMAT,
 // NXT_FLOW_MOD (1.0), NXT_FLOW_MOD_TABLE_ID, NXT_SET_PACKET_IN_FORMAT,
-// NXT_SET_CONTROLLER_ID; stats DESC, FLOW/NXST_FLOW, AGGREGATE/
+// NXT_SET_CONTROLLER_ID, NXT_TLV_TABLE_MOD/REQUEST/REPLY (Geneve TLV map;
+// NXTTMFC_* errors for bad commands, option lengths and field indexes);
+// stats DESC, FLOW/NXST_FLOW, AGGREGATE/
 // NXST_AGGREGATE, TABLE, TABLE_FEATURES (1.3), PORT, PORT_DESC (type 13,
 // also in 1.0 as OVS does).
+//
+// tun_metadata0..63 (NXM_NX_TUN_METADATA<n>, variable length) decode into
+// the match's own layout (flowtable.Match.TunMeta); the switch binds it to
+// its TLV map. set_field to tun_metadata is OFPAT_SET_FIELD with that
+// header in 1.3; in 1.0 it would be NXAST_REG_LOAD2, which is refused
+// (OFPBAC_BAD_SET_TYPE) by the encoder and unknown to the decoder.
 //
 // # What is refused, and with which error
 //
@@ -56,7 +64,9 @@
 //     OFPBRC_BAD_STAT; other vendors: OFPBRC_BAD_VENDOR; other Nicira
 //     subtypes (NXT_PACKET_IN2, flow monitor, ...): OFPBRC_BAD_SUBTYPE.
 //   - Matches: unknown or unsupported fields (pkt_mark, ct_*, MPLS,
-//     tun_metadata, ...): OFPBMC_BAD_FIELD; wrong lengths OFPBMC_BAD_LEN;
+//     ...): OFPBMC_BAD_FIELD; wrong lengths OFPBMC_BAD_LEN (also a
+//     NXM_NX_TUN_METADATA<n> of 0 or more than 124 bytes, or longer than
+//     govs's 32-byte option slot);
 //     masks on unmaskable fields OFPBMC_BAD_MASK; invalid values
 //     OFPBMC_BAD_VALUE; unmet prerequisites (checked in order, as OVS)
 //     OFPBMC_BAD_PREREQ; repeated fields OFPBMC_DUP_FIELD; non-OXM match

@@ -67,6 +67,13 @@
 // and flow monitors are not in the codec (OFPBRC_BAD_TYPE / BAD_STAT /
 // BAD_SUBTYPE). Switch errors that are not *ofp.Error are OFPBRC_EPERM.
 // Unsupported SET_CONFIG fragment modes are logged and ignored (OVS).
+// Geneve TLV map (tlv.go, TLVSwitch; TablesSwitch implements it on its
+// tlv.Table): NXT_TLV_TABLE_MOD errors are OVS's NXTTMFC_* (ALREADY_MAPPED,
+// DUP_ENTRY, TABLE_FULL beyond govs's 32-byte option space, BAD_OPT_LEN
+// also for zero-length options, INVALID_TLV_DEL for a field a flow
+// matches or sets); the reply reports max option space=32. Flow mods and
+// flow stats requests have their tun_metadata fields bound to the map;
+// an unmapped one (match or set_field) is NXFMFC_INVALID_TLV_FIELD.
 // Only broken framing closes a connection: a length field below 8 bytes
 // (OVS closes on it too), a non-HELLO first message, or EOF.
 //
