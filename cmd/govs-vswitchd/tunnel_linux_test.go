@@ -224,6 +224,42 @@ func TestTunnelTwoHosts(t *testing.T) {
 			if pingReach(a, "192.168.1.20", isolateTimeout) {
 				t.Fatal("set_tunnel:2 still reached the key-1 peer")
 			}
+
+			// Geneve options: both hosts map OVN's option (class 0x102,
+			// type 0x80, len 4) to tun_metadata0; A sets it on output, B
+			// forwards only packets carrying the value it matches.
+			tlvMap := "{class=0x0102,type=0x80,len=4}->tun_metadata0"
+			mgmtB := "unix:" + l.d[1].rundir + "/br-int.mgmt"
+			mustRun(t, "ovs-ofctl", "add-tlv-map", mgmt, tlvMap)
+			mustRun(t, "ovs-ofctl", "add-tlv-map", mgmtB, tlvMap)
+			vsctl(t, l.d[1].sock(), "set", "bridge", "br-int", "fail_mode=secure")
+			mustRun(t, "ovs-ofctl", "del-flows", mgmtB)
+			mustRun(t, "ovs-ofctl", "add-flow", mgmtB, "in_port=p1,actions=output:t0")
+			mustRun(t, "ovs-ofctl", "add-flow", mgmtB, "in_port=t0,tun_metadata0=0x0a0b0c0d,actions=output:p1")
+			mustRun(t, "ovs-ofctl", "-O", "OpenFlow13", "mod-flows", mgmt,
+				"in_port=p1,actions=set_field:0x1->tun_id,set_field:0x0a0b0c0d->tun_metadata0,output:t0")
+			var optReached bool
+			text = l.capture(t, 0, 1, "udp dst port "+tc.port+" and dst host 10.1.1.42", 15*time.Second, func() {
+				optReached = pingReach(a, "192.168.1.20", reachTimeout)
+			})
+			if !optReached {
+				t.Fatalf("no connectivity with tun_metadata0 set and matched\n%s", l.debug())
+			}
+			// tcpdump (without -v) shows the C bit and the option area
+			// size (4-byte option header + 4 bytes); B's match checks the
+			// value.
+			if !strings.Contains(text, "Geneve, Flags [C], vni 0x1, options [8 bytes]") {
+				t.Fatalf("underlay capture lacks the critical 8-byte option:\n%s", text)
+			}
+			flows = mustRun(t, "ovs-appctl", "-t", l.d[0].ctlPath(), "dpctl/dump-flows")
+			if !strings.Contains(flows, "geneve(crit,vni=0x1,options({class=0x102,type=0x80,len=4,0xa0b0c0d}))") {
+				t.Fatalf("dpctl/dump-flows lacks the option in tnl_push:\n%s", flows)
+			}
+			mustRun(t, "ovs-ofctl", "-O", "OpenFlow13", "mod-flows", mgmt,
+				"in_port=p1,actions=set_field:0x1->tun_id,set_field:0x0a0b0c0e->tun_metadata0,output:t0")
+			if pingReach(a, "192.168.1.20", isolateTimeout) {
+				t.Fatal("a packet whose tun_metadata0 does not match B's flow got through")
+			}
 		})
 	}
 }
