@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"govs/tunnel/tlv"
 	"strings"
 
 	"govs/datapath/flow"
@@ -36,7 +37,7 @@ func (d *daemon) ofprotoTrace(args []string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s: bridge has no OpenFlow pipeline", ta.bridge)
 	}
-	k, err := traceKey(br.Ports(), ta.flow, ta.packet, br.Datapath().VLANLimit())
+	k, err := traceKey(br.Ports(), ta.flow, ta.packet, br.Datapath().VLANLimit(), op.TLV().Load())
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +93,9 @@ func parseTraceArgs(args []string) (traceArgs, error) {
 // (unspecified fields zero, in_port ANY when absent), or the headers of
 // packet with s's in_port, extracted with at most vlanLimit VLAN tags
 // (other_config:vlan-limit, as the datapath).
-func traceKey(infos []bridge.PortInfo, s string, packet []byte, vlanLimit int) (flow.Key, error) {
+// tun_metadata fields are placed by the bridge's TLV map tm (present, as
+// a received option would be).
+func traceKey(infos []bridge.PortInfo, s string, packet []byte, vlanLimit int, tm *tlv.Map) (flow.Key, error) {
 	if strings.Contains(s, "(") && !strings.Contains(s, "=") {
 		return flow.Key{}, fmt.Errorf("%s: datapath flow syntax is not supported by govs's ofproto/trace; give a bridge and an OpenFlow flow", s)
 	}
@@ -116,6 +119,12 @@ func traceKey(infos []bridge.PortInfo, s string, packet []byte, vlanLimit int) (
 		if !hasValue {
 			continue // protocol shorthands (ip, tcp...): ParseMatch checks them
 		}
+		if _, ok := flowtable.TunMetadataIndex(name); ok {
+			if strings.Contains(value, "/") {
+				return flow.Key{}, bad("bad value for %s (%s: wildcards not allowed here)", name, value)
+			}
+			continue
+		}
 		f := flowtable.FieldByName(name)
 		if f == nil {
 			return flow.Key{}, bad("unknown field %s", name)
@@ -133,6 +142,9 @@ func traceKey(infos []bridge.PortInfo, s string, packet []byte, vlanLimit int) (
 	}
 	fm, _, err := flowsyntax.ParseMatch(s, opt)
 	if err != nil {
+		return flow.Key{}, bad("%v", err)
+	}
+	if err := fm.Match.BindTunMetadata(tm); err != nil {
 		return flow.Key{}, bad("%v", err)
 	}
 	in := flowtable.PortNone

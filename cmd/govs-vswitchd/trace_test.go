@@ -51,6 +51,6 @@ func FuzzTrace(f *testing.F) {
 	f.Fuzz(func(t *testing.T, args, flow string, pkt []byte) {
 		_, _ = parseTraceArgs(strings.Fields(args))
 		vlanLimit := len(pkt) % 3 // 0..2: every vlan-limit the datapath takes
-		_, _ = traceKey(ports, flow, pkt, vlanLimit)
+		_, _ = traceKey(ports, flow, pkt, vlanLimit, nil)
 	})
 }

@@ -255,6 +255,10 @@ func TestTunnelTwoHosts(t *testing.T) {
 			if !strings.Contains(flows, "geneve(crit,vni=0x1,options({class=0x102,type=0x80,len=4,0xa0b0c0d}))") {
 				t.Fatalf("dpctl/dump-flows lacks the option in tnl_push:\n%s", flows)
 			}
+			tr := mustRun(t, "ovs-appctl", "-t", l.d[1].ctlPath(), "ofproto/trace", "br-int", "in_port=t0,tun_metadata0=0x0a0b0c0d")
+			if !strings.Contains(tr, "0. tun_metadata0=0xa0b0c0d,in_port=2, priority 32768") || !strings.Contains(tr, "Datapath actions: 1") {
+				t.Fatalf("ofproto/trace with tun_metadata0:\n%s", tr)
+			}
 			mustRun(t, "ovs-ofctl", "-O", "OpenFlow13", "mod-flows", mgmt,
 				"in_port=p1,actions=set_field:0x1->tun_id,set_field:0x0a0b0c0e->tun_metadata0,output:t0")
 			if pingReach(a, "192.168.1.20", isolateTimeout) {
