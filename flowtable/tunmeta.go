@@ -307,3 +307,21 @@ func appendBigHex(b []byte, v []byte) []byte {
 	}
 	return b
 }
+
+// LayoutTunMetadata sets m's tun_metadata layout from the TLV map tm for
+// a match built from a datapath key and mask (ofproto/trace's flows): each
+// mapped field whose presence bit is set in both Key and Mask is listed,
+// so the formatter prints it. Allocation-free.
+func (m *Match) LayoutTunMetadata(tm *tlv.Map) {
+	m.TunMeta = TunMetaLayout{}
+	kf, mf := m.Key.TunFlags(), m.Mask.TunFlags()
+	for i := 0; i < NumTunMetadata && int(m.TunMeta.N) < MaxTunMetaFields; i++ {
+		e := tm.Field(i)
+		bit := flow.TunFlagOptPresent << (e.Offset / 4)
+		if !e.Valid || kf&bit == 0 || mf&bit == 0 {
+			continue
+		}
+		m.TunMeta.Loc[m.TunMeta.N] = TunMetaLoc{Index: uint8(i), Off: e.Offset, Len: e.Len}
+		m.TunMeta.N++
+	}
+}

@@ -3,6 +3,7 @@ package xlate
 import (
 	"bytes"
 	"fmt"
+	"govs/tunnel/tlv"
 	"strings"
 
 	"govs/datapath"
@@ -181,7 +182,7 @@ func formatNodes(sb *strings.Builder, nodes []*traceNode, level int) {
 
 // appendFlow appends k (with OpenFlow in_port inPort) as OVS flow_format
 // prints a flow: every field its prerequisites allow, exactly.
-func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState) []byte {
+func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState, tm *tlv.Map) []byte {
 	m := flowtable.Match{Key: *k, Mask: allOnesKey, InPort: st.InPort, InPortMask: flowtable.PortNone,
 		Metadata: st.Metadata, MetadataMask: ^uint64(0), Regs: st.Regs}
 	for i := range m.RegMasks {
@@ -206,6 +207,7 @@ func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState) []byte {
 	m.Mask.SetVLAN(1, 0, 0)
 	m.Normalize()
 	m.Key.And(&m.Mask)
+	m.LayoutTunMetadata(tm)
 	start := len(b)
 	b = flowtable.AppendMatch(b, &m, tables.DefaultPriority, nil)
 	// flow_wildcards_init_for_packet covers the tags up to the first
@@ -231,13 +233,14 @@ func appendFlow(b []byte, k *flow.Key, st *flowtable.PipelineState) []byte {
 }
 
 // appendMegaflow appends the megaflow as ofproto/trace's "Megaflow:".
-func appendMegaflow(b []byte, k, mask *flow.Key) []byte {
+func appendMegaflow(b []byte, k, mask *flow.Key, tm *tlv.Map) []byte {
 	b = append(b, "recirc_id=0,eth,"...)
 	m := flowtable.Match{Key: k.Masked(mask), Mask: *mask, InPort: flowtable.PortNo(k.InPort()), InPortMask: flowtable.PortNone}
 	m.Mask.SetInPort(0)
 	m.Key.SetInPort(0)
 	m.Mask.SetRecircID(0)
 	m.Key.SetRecircID(0)
+	m.LayoutTunMetadata(tm)
 	return flowtable.AppendMatch(b, &m, tables.DefaultPriority, nil)
 }
 
@@ -265,17 +268,18 @@ func (p *Pipeline) TraceWith(k *flow.Key, portName func(flow.PortNo) string, lea
 
 	var sb strings.Builder
 	sb.WriteString("Flow: ")
-	sb.Write(appendFlow(nil, k, &startSt))
+	tm := p.tlv.Load()
+	sb.Write(appendFlow(nil, k, &startSt, tm))
 	sb.WriteByte('\n')
 	formatNodes(&sb, c.tr.root, 0)
 	sb.WriteString("\nFinal flow: ")
 	if c.work == c.orig && c.st == startSt {
 		sb.WriteString("unchanged")
 	} else {
-		sb.Write(appendFlow(nil, &c.work, &c.st))
+		sb.Write(appendFlow(nil, &c.work, &c.st, tm))
 	}
 	sb.WriteString("\nMegaflow: ")
-	sb.Write(appendMegaflow(nil, k, &mask))
+	sb.Write(appendMegaflow(nil, k, &mask, tm))
 	sb.WriteString("\nDatapath actions: ")
 	if len(c.acts) == 0 {
 		sb.WriteString("drop")

@@ -111,6 +111,16 @@ func TestTunnelGeneveOptions(t *testing.T) {
 		t.Fatalf("tun_metadata0 not un-wildcarded: flags %#x md %x", m2.TunFlags(), mmd)
 	}
 
+	// ofproto/trace shows the field in Flow and Megaflow, as OVS.
+	tk := in
+	tk.SetInPort(2)
+	tr := b.p.Trace(&tk, nil)
+	if !strings.Contains(tr, "Flow: ip,tun_id=0x5,tun_src=10.1.1.41,tun_dst=10.1.1.42,tun_flags=-oam,tun_metadata0=0xa0b0c0d,in_port=2,") ||
+		!strings.Contains(tr, "Megaflow: recirc_id=0,eth,ip,tun_id=0x5,tun_src=10.1.1.41,tun_dst=10.1.1.42,tun_flags=-oam,tun_metadata0=0xa0b0c0d,in_port=2,") ||
+		!strings.Contains(tr, "Datapath actions: 1") {
+		t.Fatalf("trace:\n%s", tr)
+	}
+
 	// A critical option node2 does not map is dropped at decap.
 	if err := b.p.TLV().Mod(tlv.CmdDelete, []tlv.Mapping{{Index: 0}}, nil); err != nil {
 		t.Fatal(err)

@@ -170,7 +170,7 @@ func TestMaskSeedLab(t *testing.T) {
 	if acts != "drop" {
 		t.Fatalf("p1: %s", acts)
 	}
-	if got := string(appendMegaflow(nil, &k, &mask)); got != "recirc_id=0,eth,ip,in_port=1,vlan_tci=0x0000/0x1fff,nw_frag=no" {
+	if got := string(appendMegaflow(nil, &k, &mask, nil)); got != "recirc_id=0,eth,ip,in_port=1,vlan_tci=0x0000/0x1fff,nw_frag=no" {
 		t.Fatalf("p1 datapath mask %s", got)
 	}
 	tr := p.Trace(&k, nil)
