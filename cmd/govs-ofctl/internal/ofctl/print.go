@@ -1,6 +1,7 @@
 package ofctl
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 
@@ -82,11 +83,18 @@ func appendMsg(b []byte, raw []byte, pm *flowtable.PortMap) []byte {
 	}
 	dm, err := ofp.Decode(raw)
 	if err != nil {
-		b = appendHeader(b, typeName(h.Version, h.Type), h.Version, h.Xid)
 		name := "OFPBRC_BAD_LEN"
 		if e := ofp.AsError(err); e != nil {
 			name = e.Code.String()
 		}
+		if n, ok := nxtName(raw, h); ok {
+			// ofp_to_string: the header, a space, the error and a hex
+			// dump of the message.
+			b = appendHeader(b, n, h.Version, h.Xid)
+			b = fmt.Appendf(b, " ***decode error: %s***\n", name)
+			return appendHexDump(b, raw[:h.Length])
+		}
+		b = appendHeader(b, typeName(h.Version, h.Type), h.Version, h.Xid)
 		return fmt.Appendf(b, "***decode error: %s***\n", name)
 	}
 	return appendDecoded(b, dm, pm)
@@ -300,4 +308,53 @@ func appendPacketOut(b []byte, m *ofp.PacketOut, pm *flowtable.PortMap) []byte {
 		return fmt.Appendf(b, " buffer=0x%08x\n", m.BufferID)
 	}
 	return fmt.Appendf(b, " data_len=%d\n", len(m.Data))
+}
+
+// nxtSubtypeNames names the Nicira messages whose decode errors are
+// printed as OVS does (header name, error, hex dump).
+var nxtSubtypeNames = map[uint32]string{
+	24: "NXT_TLV_TABLE_MOD", 25: "NXT_TLV_TABLE_REQUEST", 26: "NXT_TLV_TABLE_REPLY",
+}
+
+// nxtName returns the name of the Nicira message in raw, if listed.
+func nxtName(raw []byte, h ofp.Header) (string, bool) {
+	const vendorOff, subOff = ofp.HeaderLen, ofp.HeaderLen + 4
+	if h.Type != ofp.TypeVendor || len(raw) < subOff+4 || binary.BigEndian.Uint32(raw[vendorOff:]) != ofp.NXVendorID {
+		return "", false
+	}
+	n, ok := nxtSubtypeNames[binary.BigEndian.Uint32(raw[subOff:])]
+	return n, ok
+}
+
+// appendHexDump is ds_put_hex_dump(ds, buf, size, 0, true): 16 bytes a
+// line, offset, hex with a '-' after the 8th byte, and the ASCII column.
+func appendHexDump(b []byte, buf []byte) []byte {
+	const perLine = 16
+	for ofs := 0; ofs < len(buf); ofs += perLine {
+		line := buf[ofs:min(ofs+perLine, len(buf))]
+		b = fmt.Appendf(b, "%08x  ", ofs)
+		for i := 0; i < perLine; i++ {
+			switch {
+			case i >= len(line):
+				b = append(b, "   "...)
+			case i == perLine/2-1:
+				b = fmt.Appendf(b, "%02x-", line[i])
+			default:
+				b = fmt.Appendf(b, "%02x ", line[i])
+			}
+		}
+		b = append(b, '|')
+		for i := 0; i < perLine; i++ {
+			switch {
+			case i >= len(line):
+				b = append(b, ' ')
+			case line[i] >= 32 && line[i] < 127:
+				b = append(b, line[i])
+			default:
+				b = append(b, '.')
+			}
+		}
+		b = append(b, "|\n"...)
+	}
+	return b
 }
