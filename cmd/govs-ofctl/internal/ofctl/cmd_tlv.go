@@ -78,7 +78,9 @@ func parseTLVMap(s string) (m ofp.TLVMap, rest string, ok bool) {
 		if i <= 0 {
 			return 0, false
 		}
-		v, err := strconv.ParseUint(s[:i], 0, bits)
+		// ovs_scan's %i16/%i8 keep the low bits of a wider number.
+		v, err := strconv.ParseUint(s[:i], 0, 64)
+		v &= 1<<bits - 1
 		s = s[i+len(stop):]
 		return v, err == nil
 	}
