@@ -40,7 +40,8 @@ const KeyWords = 20
 //	w14 tun_src(32)        | tun_dst(32)
 //	w15 tun_flags(16) tun_tos(8) tun_ttl(8) | tun_tp_src(16) tun_tp_dst(16)
 //	w16-19 tun_metadata: 32 bytes of Geneve option data, laid out by the
-//	        tunnel port's TLV map (tunnel package).
+//	        bridge's TLV map (tunnel/tlv); which fields are present is in
+//	        tun_flags bits 8-15 (TunFlagOptPresent).
 //
 // A VLAN TCI in the key always has the CFI/"present" bit (0x1000) set
 // when a tag is present, as in OVS, so "no tag" (tci 0) and "tag with

@@ -31,7 +31,15 @@
 // port (mask: dl_type, nw_proto, nw_frag, tp_dst), and is dropped
 // otherwise; the recirculated inner packet is mapped to its tunnel port
 // by Table.Find (tun_id, tun_src, tun_dst exact in the mask) and
-// translated as received there. Failures count in Counters.TunnelDrops. Datapath "set"
+// translated as received there. Failures count in Counters.TunnelDrops.
+// The pipeline owns its bridge's Geneve TLV map (TLV; given to the tunnel
+// table by SetTunnels, to the OpenFlow switch by the daemon):
+// set_field:V->tun_metadataN writes the field's place in the working key's
+// option slot and its presence bit; Geneve output sends the present
+// mapped fields as options (tunnel.BuildOptions, which un-wildcards the
+// presence bits of every mapped field and the data it sent); table
+// lookups un-wildcard the slot bytes and presence bits they consult like
+// any key word. Datapath "set"
 // and VLAN actions are emitted only before an output, for what differs
 // from the packet as the datapath has it (OVS commit_odp_actions order:
 // Ethernet, IPv4 or ARP fields, L4 ports, VLANs). A rewrite the datapath
