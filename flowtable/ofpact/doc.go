@@ -21,8 +21,8 @@
 // controller(reason=,max_len=,id=), enqueue, drop, mod_dl_src/dst,
 // mod_nw_src/dst/tos/ecn/ttl, mod_tp_src/dst, mod_vlan_vid/pcp,
 // set_vlan_vid/pcp, strip_vlan, pop_vlan, push_vlan, set_field:V[/M]->F,
-// set_field:V->tun_metadataN (SetTunMetadata; OpenFlow 1.1+ only: 1.0
-// would need NXAST_REG_LOAD2; load/move on tun_metadata are refused),
+// set_field:V[/M]->tun_metadataN (SetTunMetadata; load/move on
+// tun_metadata are refused),
 // load:V->F[a..b], move:F[a..b]->F[a..b], dec_ttl and dec_ttl(ids),
 // resubmit:port, resubmit(port,table), goto_table, set_tunnel,
 // set_tunnel64, note, write_metadata, clear_actions, write_actions(...).

@@ -11,13 +11,16 @@ import (
 // Geneve option field N (as mapped by the bridge's TLV map) and marks it
 // present, so output to a Geneve port sends the option. Value and Mask
 // hold Len bytes, big-endian; the switch right-aligns them into the
-// mapped length. It has an OpenFlow 1.2+ encoding only (OFPAT_SET_FIELD
-// with NXM_NX_TUN_METADATA<N>); OpenFlow 1.0 would need NXAST_REG_LOAD2,
-// which govs does not encode.
+// mapped length. On the wire (as OVS): OFPAT_SET_FIELD with
+// NXM_NX_TUN_METADATA<N> in 1.3, NXAST_REG_LOAD2 in 1.0 and for masked
+// writes.
 type SetTunMetadata struct {
 	Index       uint8
 	Len         uint8
 	Value, Mask [flow.TunMetadataLen]byte
+	// HasMask: written with an explicit mask (OVS keeps such a write
+	// masked, even when the mask covers the value's bytes).
+	HasMask bool
 }
 
 // Name implements Action.
@@ -25,6 +28,9 @@ func (*SetTunMetadata) Name() string { return "set_field" }
 
 // Masked reports whether the action writes only some bits.
 func (a *SetTunMetadata) Masked() bool {
+	if a.HasMask {
+		return true
+	}
 	for _, m := range a.Mask[:a.Len] {
 		if m != 0xff {
 			return true
@@ -38,7 +44,7 @@ func parseSetTunMetadata(index int, key, value string, usable *flowtable.Protoco
 	if err != nil {
 		return nil, err
 	}
-	a := &SetTunMetadata{Index: uint8(index), Len: uint8(len(v))}
+	a := &SetTunMetadata{Index: uint8(index), Len: uint8(len(v)), HasMask: m != nil}
 	for i := range v {
 		mk := byte(0xff)
 		if m != nil {
@@ -46,7 +52,7 @@ func parseSetTunMetadata(index int, key, value string, usable *flowtable.Protoco
 		}
 		a.Value[i], a.Mask[i] = v[i]&mk, mk
 	}
-	*usable &= flowtable.ProtoOF11Up
+	*usable &= flowtable.ProtoNXMOXMAny
 	return a, nil
 }
 

@@ -70,6 +70,7 @@ const (
 	nxastController    = 20
 	nxastDecTTLCntIDs  = 21
 	nxastWriteMetadata = 22
+	nxastRegLoad2      = 33
 )
 
 // setQueue and popQueue are wire-only actions; ofpact has no type for
@@ -366,6 +367,8 @@ func decodeVendorAction(b []byte, v uint8) (ofpact.Action, error) {
 		return nil, newErr(OFPBAC_BAD_LEN, "Nicira action truncated")
 	}
 	switch sub {
+	case nxastRegLoad2:
+		return decodeRegLoad2(b)
 	case nxastResubmit, nxastResubmitTable:
 		if err := wantLen(b, nxActionFixedLen16, "resubmit"); err != nil {
 			return nil, err
@@ -493,4 +496,40 @@ func subfield(h uint32, ofs, nBits int) (ofpact.Subfield, error) {
 		return ofpact.Subfield{}, newErr(OFPBAC_BAD_SET_LEN, "bits %d..%d of %d-bit field %s", ofs, ofs+nBits-1, f.Bits, f.Name)
 	}
 	return ofpact.Subfield{Field: f, Ofs: ofs, NBits: nBits}, nil
+}
+
+// decodeRegLoad2 parses NXAST_REG_LOAD2 (type, len, vendor, subtype,
+// then one OXM/NXM entry and zeros to a multiple of 8 bytes). govs decodes
+// it for tun_metadata only, which OVS sends it for in OpenFlow 1.0 and for
+// masked writes; other fields are refused.
+func decodeRegLoad2(b []byte) (ofpact.Action, error) {
+	const fixed = actionHeaderLen + 4 + 2
+	if len(b) < fixed+nxmHeaderLen {
+		return nil, newErr(OFPBAC_BAD_LEN, "reg_load2 truncated")
+	}
+	r := newReader(b[fixed:])
+	ph := parseNXMHeader(r.u32())
+	if ph.class != nxmClassNX || ph.field < nxmFieldTunMetadata0 || ph.field >= nxmFieldTunMetadata0+flowtable.NumTunMetadata {
+		return nil, newErr(OFPBAC_BAD_VENDOR_TYPE, "reg_load2 is supported by govs for tun_metadata only")
+	}
+	n := ph.n
+	if ph.hasMask {
+		n /= 2
+	}
+	if n == 0 || n > flow.TunMetadataLen || (ph.hasMask && ph.n%2 != 0) || r.left() < ph.n ||
+		roundUp8(fixed+nxmHeaderLen+ph.n) != len(b) || !isZeros(b[fixed+nxmHeaderLen+ph.n:]) {
+		return nil, newErr(OFPBAC_BAD_SET_LEN, "reg_load2 tun_metadata of length %d (govs supports 1 to %d)", n, flow.TunMetadataLen)
+	}
+	a := &ofpact.SetTunMetadata{Index: ph.field - nxmFieldTunMetadata0, Len: uint8(n), HasMask: ph.hasMask}
+	v := r.bytes(n)
+	for i := 0; i < n; i++ {
+		a.Mask[i] = 0xff
+	}
+	if ph.hasMask {
+		copy(a.Mask[:], r.bytes(n))
+	}
+	for i := 0; i < n; i++ {
+		a.Value[i] = v[i] & a.Mask[i]
+	}
+	return a, nil
 }

@@ -260,11 +260,16 @@ func appendAction(b []byte, a ofpact.Action, v uint8, ctx *actionCtx) ([]byte, e
 	case *ofpact.SetField:
 		return appendSetField(b, a, v, ctx)
 	case *ofpact.SetTunMetadata:
-		if is10(v) {
-			return b, newErr(OFPBAC_BAD_SET_TYPE, "set_field to tun_metadata%d needs NXAST_REG_LOAD2 in OpenFlow 1.0, which govs does not encode (use OpenFlow 1.3)", a.Index)
-		}
-		if a.Masked() {
-			return b, newErr(OFPBAC_BAD_SET_MASK, "masked set_field to tun_metadata%d needs OpenFlow 1.5", a.Index)
+		h := nxmFieldTunMetadata0 + int(a.Index)
+		if is10(v) || a.Masked() {
+			// As OVS: NXAST_REG_LOAD2 in 1.0 and for masked writes.
+			b, s = appendNXHdr(b, nxastRegLoad2)
+			b = put32(b, makeNXMHeader(nxmClassNX, uint8(h), a.Masked(), tunMetaWireLen(int(a.Len), a.Masked())))
+			b = append(b, a.Value[:a.Len]...)
+			if a.Masked() {
+				b = append(b, a.Mask[:a.Len]...)
+			}
+			return closeAct(b, s), nil
 		}
 		b, s = appendActHdr(b, ofpat13SetField)
 		b = put32(b, makeNXMHeader(nxmClassNX, uint8(nxmFieldTunMetadata0+int(a.Index)), false, int(a.Len)))

@@ -48,8 +48,8 @@
 // tun_metadata0..63 (NXM_NX_TUN_METADATA<n>, variable length) decode into
 // the match's own layout (flowtable.Match.TunMeta); the switch binds it to
 // its TLV map. set_field to tun_metadata is OFPAT_SET_FIELD with that
-// header in 1.3; in 1.0 it would be NXAST_REG_LOAD2, which is refused
-// (OFPBAC_BAD_SET_TYPE) by the encoder and unknown to the decoder.
+// header in 1.3, and NXAST_REG_LOAD2 in 1.0 and for masked writes (as
+// OVS); NXAST_REG_LOAD2 to other fields is refused (OFPBAC_BAD_VENDOR_TYPE).
 //
 // # What is refused, and with which error
 //

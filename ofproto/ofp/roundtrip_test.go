@@ -56,6 +56,8 @@ func TestRoundTrip(t *testing.T) {
 		{"flow-mod10", Version10, flowModFrom(t, "tcp,nw_src=1.0.0.0/8,tp_dst=22,actions=output:1", FormatOF10), false},
 		{"flow-mod-nxm", Version10, flowModFrom(t, "ipv6,reg5=0x3/0xf,actions=load:0x3->NXM_NX_REG0[0..7],resubmit(,4)", FormatNXM), false},
 		{"flow-mod-nxm-tun-metadata", Version10, flowModFrom(t, "tun_metadata3=0x0b/0xff,tun_metadata1=0x1122334455667788,tun_id=5,actions=drop", FormatNXM), false},
+		{"flow-mod-nxm-reg-load2", Version10, flowModFrom(t, "actions=set_field:0x0a0b0c0d->tun_metadata0,set_field:0x1/0xff->tun_metadata9", FormatNXM), false},
+		{"flow-mod13-masked-tun-metadata", Version13, flowModFrom(t, "actions=set_field:0x1/0xff->tun_metadata9", FormatOF10), false},
 		{"flow-mod13-tun-metadata", Version13, flowModFrom(t, "tun_metadata0=0x0a0b0c0d,actions=set_field:0x0a0b0c0d->tun_metadata7,output:1", FormatOF10), false},
 		{"flow-mod13", Version13, flowModFrom(t, "table=3,udp,udp_src=53,actions=mod_tp_src:54,write_actions(output:2),goto_table:9", FormatOF10), false},
 		{"flow-removed10", Version10, &FlowRemoved{Match: mustFlow(t, "in_port=1,actions=drop").Match, Cookie: 1, Priority: 2, Reason: 1, DurationSec: 3, DurationNsec: 4, IdleTimeout: 5, PacketCount: 6, ByteCount: 7}, true},
@@ -187,10 +189,10 @@ func TestNegotiate(t *testing.T) {
 
 // TestTunMetadataRefusals: what govs cannot carry is refused by name.
 func TestTunMetadataRefusals(t *testing.T) {
-	fm := flowModFrom(t, "actions=set_field:0x0a0b0c0d->tun_metadata0", FormatNXM)
-	fm.Version = Version10
-	if _, err := fm.AppendBinary(nil); err == nil || !strings.Contains(err.Error(), "NXAST_REG_LOAD2") {
-		t.Fatalf("OpenFlow 1.0 set_field tun_metadata: %v", err)
+	// A reg_load2 to another field is refused by name.
+	b := cat(u16b(0xffff), u16b(24), u32b(NXVendorID), u16b(nxastRegLoad2), nxm(nxmClassNX, 0, false, 0, 0, 0, 1), zeros(6))
+	if _, err := decodeRegLoad2(b); err == nil || !strings.Contains(err.Error(), "tun_metadata only") {
+		t.Fatalf("reg_load2 to reg0: %v", err)
 	}
 	// A match TLV twice, and one longer than govs's 32-byte slot.
 	tlv := func(n int) []byte {

@@ -102,19 +102,18 @@ func ofctlSteps(flowsFile string, proto []string) []ofctlStep {
 		s("dump-flows", "br0"),
 		s("del-tlv-map", "br0"),
 	}
-	if len(proto) > 0 {
-		// set_field to tun_metadata has an OXM encoding (OpenFlow 1.0
-		// needs NXAST_REG_LOAD2, which govs does not decode).
-		out = append(out,
-			s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=4}->tun_metadata0"),
-			s("add-flow", "br0", "priority=9,in_port=1,actions=set_field:0x0a0b0c0d->tun_metadata0,output:2"),
-			s("add-flow", "br0", "priority=9,in_port=2,actions=set_field:0x0a0b0c0d->tun_metadata3,output:1"),
-			s("dump-flows", "br0"),
-			s("del-tlv-map", "br0"),
-			s("del-flows", "br0"),
-			s("del-tlv-map", "br0"),
-		)
-	}
+	// set_field to tun_metadata: OFPAT_SET_FIELD in 1.3, NXAST_REG_LOAD2
+	// in 1.0 and for masked writes.
+	out = append(out,
+		s("add-tlv-map", "br0", "{class=0x0102,type=0x80,len=4}->tun_metadata0"),
+		s("add-flow", "br0", "priority=9,in_port=1,actions=set_field:0x0a0b0c0d->tun_metadata0,output:2"),
+		s("add-flow", "br0", "priority=8,in_port=1,actions=set_field:0x1/0xff->tun_metadata0,output:2"),
+		s("add-flow", "br0", "priority=9,in_port=2,actions=set_field:0x0a0b0c0d->tun_metadata3,output:1"),
+		s("dump-flows", "br0"),
+		s("del-tlv-map", "br0"),
+		s("del-flows", "br0"),
+		s("del-tlv-map", "br0"),
+	)
 	return out
 }
 
