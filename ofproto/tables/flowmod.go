@@ -37,6 +37,13 @@ import (
 // OFPBAC_MATCH_INCONSISTENT, OFPBIC_BAD_TABLE_ID...). A failed Apply
 // changes nothing. fm is not retained; its Actions are not modified.
 func (t *Tables) Apply(fm *flowsyntax.FlowMod, v ofpact.FormatVersion) ([]Removed, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.applyLocked(fm, v)
+}
+
+// applyLocked is Apply with t.mu held.
+func (t *Tables) applyLocked(fm *flowsyntax.FlowMod, v ofpact.FormatVersion) ([]Removed, error) {
 	if fm == nil {
 		return nil, errors.New("tables: nil flow mod")
 	}
@@ -52,20 +59,14 @@ func (t *Tables) Apply(fm *flowsyntax.FlowMod, v ofpact.FormatVersion) ([]Remove
 		if err != nil {
 			return nil, err
 		}
-		t.mu.Lock()
-		defer t.mu.Unlock()
 		return nil, t.addLocked(r, fm.Flags&flowsyntax.FlagCheckOverlap != 0)
 	case flowsyntax.CmdModify, flowsyntax.CmdModifyStrict:
 		tmpl, err := t.newRule(fm, v)
 		if err != nil {
 			return nil, err
 		}
-		t.mu.Lock()
-		defer t.mu.Unlock()
 		return nil, t.modifyLocked(fm, v, tmpl)
 	case flowsyntax.CmdDelete, flowsyntax.CmdDeleteStrict:
-		t.mu.Lock()
-		defer t.mu.Unlock()
 		return t.deleteLocked(fm), nil
 	}
 	return nil, errorf(CodeBadCommand, "command %d", int(fm.Command))
