@@ -1,5 +1,7 @@
 package ofp
 
+import "encoding/binary"
+
 // Nicira extension message subtypes (NXT_*).
 const (
 	nxtSetFlowFormat     = 12
@@ -199,4 +201,21 @@ func (m *SetControllerID) UnmarshalBinary(b []byte) error {
 	}
 	m.ControllerID = r.u16()
 	return nil
+}
+
+// IsFlowMod reports whether the message header at the start of b (at
+// least nxHeaderLen bytes for a vendor message) is an OFPT_FLOW_MOD or an
+// NXT_FLOW_MOD, without decoding or validating the body.
+func IsFlowMod(b []byte) bool {
+	if len(b) < HeaderLen {
+		return false
+	}
+	switch b[1] {
+	case TypeFlowMod:
+		return true
+	case TypeVendor:
+		return len(b) >= nxHeaderLen && binary.BigEndian.Uint32(b[HeaderLen:]) == NXVendorID &&
+			binary.BigEndian.Uint32(b[HeaderLen+4:]) == nxtFlowMod
+	}
+	return false
 }

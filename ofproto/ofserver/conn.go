@@ -32,6 +32,9 @@ const (
 	// invalidTTLFlag is OFPC_INVALID_TTL_TO_CONTROLLER in switch config
 	// flags.
 	invalidTTLFlag = 1 << 2
+	// flowModPeekLen is what ofp.IsFlowMod reads of a header: ofp_header
+	// plus the Nicira vendor id and subtype.
+	flowModPeekLen = ofp.HeaderLen + 8
 )
 
 // outBuf is one encoded message waiting for a connection's writer. pi is
@@ -95,6 +98,10 @@ type conn struct {
 	forced    atomic.Bool // nc closed without draining
 
 	// Reader goroutine only.
+	// applyFlowMod, when set, applies FLOW_MODs inside a
+	// FlowModBatcher run; replies are then held in deferred.
+	applyFlowMod func(*FlowMod) error
+	deferred     []*outBuf
 	flowFormat   ofp.FlowFormat
 	tableIDExt   bool
 	controllerID uint16
@@ -146,8 +153,52 @@ func (c *conn) serve() {
 			return
 		}
 		c.s.nMsgs.Add(1)
+		if fb, ok := c.s.sw.(FlowModBatcher); ok && ofp.IsFlowMod(b) && bufferedFlowMod(r) {
+			c.flowModRun(fb, r, b)
+			continue
+		}
 		c.handle(b)
 	}
+}
+
+// flowModRun handles first and the FLOW_MODs that follow it whole in r's
+// buffer inside one FlowModBatcher run, so that their table changes are
+// published together. The run ends before any other message, when the
+// buffered input ends, or after a message that was answered (an error):
+// the answer is sent after the run is published, so replies keep their
+// order with everything else, and a peer that does not read cannot hold
+// the tables' writer lock.
+func (c *conn) flowModRun(fb FlowModBatcher, r *bufio.Reader, first []byte) {
+	fb.FlowModBatch(func(apply func(*FlowMod) error) {
+		c.applyFlowMod = apply
+		defer func() { c.applyFlowMod = nil }()
+		c.handle(first)
+		for len(c.deferred) == 0 && bufferedFlowMod(r) {
+			b, err := readMsg(r) // whole in the buffer: cannot block or fail
+			if err != nil {
+				return
+			}
+			c.s.nMsgs.Add(1)
+			c.handle(b)
+		}
+	})
+	for i, ob := range c.deferred {
+		c.enqueue(ob)
+		c.deferred[i] = nil
+	}
+	c.deferred = c.deferred[:0]
+}
+
+// bufferedFlowMod reports whether r's buffer starts with a whole
+// FLOW_MOD (OpenFlow or NXT_FLOW_MOD), so reading it cannot block.
+func bufferedFlowMod(r *bufio.Reader) bool {
+	n := r.Buffered()
+	if n < ofp.HeaderLen {
+		return false
+	}
+	hdr, _ := r.Peek(min(n, flowModPeekLen))
+	l, _ := ofp.ReadLength(hdr)
+	return l >= ofp.HeaderLen && l <= n && ofp.IsFlowMod(hdr)
 }
 
 // readMsg reads one whole message; the returned slice is freshly
@@ -299,6 +350,11 @@ func (c *conn) writer(done chan struct{}) {
 // enqueue queues a reply, waiting for room; it gives up when the
 // connection shuts down.
 func (c *conn) enqueue(ob *outBuf) {
+	if c.applyFlowMod != nil {
+		// Inside a flow mod run (reader goroutine): sent after it.
+		c.deferred = append(c.deferred, ob)
+		return
+	}
 	select {
 	case c.out <- ob:
 	case <-c.quit:

@@ -48,6 +48,17 @@
 // sees it, the flow mods it sent before are applied and no datapath flow
 // forwards with stale actions.
 //
+// Flow mod runs: consecutive FLOW_MODs (OFPT_FLOW_MOD or NXT_FLOW_MOD)
+// that are already whole in a connection's read buffer, as "ovs-ofctl
+// add-flows" sends them, are applied inside one FlowModBatcher run when
+// the Switch implements it (TablesSwitch does, with a tables.Batch), so n
+// ADDs publish the classifier once per run instead of once per rule
+// (O(n) instead of O(n²)). Each message is still decoded, checked and
+// applied in order with its own error; a run ends before any other
+// message, when the buffered input ends, or after a message that got an
+// error reply, and that reply is queued once the run is published. So
+// the order of replies and the barrier guarantee are unchanged.
+//
 // # What is refused, and how
 //
 // Every refused message gets the OFPT_ERROR OVS sends, with the offending

@@ -236,7 +236,11 @@ func (c *conn) flowMod(m *ofp.FlowMod) error {
 	if fm.Command == flowsyntax.CmdAdd && fm.Table == flowsyntax.TableAll {
 		fm.Table = 0
 	}
-	if err := c.s.sw.FlowMod(fm); err != nil {
+	apply := c.s.sw.FlowMod
+	if c.applyFlowMod != nil {
+		apply = c.applyFlowMod
+	}
+	if err := apply(fm); err != nil {
 		return err
 	}
 	if m.BufferID != ofp.NoBuffer {

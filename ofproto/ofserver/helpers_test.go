@@ -103,6 +103,25 @@ func (m *memSwitch) FlowMod(fm *FlowMod) error {
 	return err
 }
 
+// FlowModBatch logs each flow mod of a run as FlowMod does, and "run"
+// per run.
+func (m *memSwitch) FlowModBatch(run func(apply func(*FlowMod) error)) {
+	m.mu.Lock()
+	m.log = append(m.log, "run")
+	m.mu.Unlock()
+	m.TablesSwitch.FlowModBatch(func(apply func(*FlowMod) error) {
+		run(func(fm *FlowMod) error {
+			err := apply(fm)
+			m.mu.Lock()
+			defer m.mu.Unlock()
+			if err == nil {
+				m.log = append(m.log, "flowmod")
+			}
+			return err
+		})
+	})
+}
+
 // Barrier records barriers after the revalidation they caused.
 func (m *memSwitch) Barrier() error {
 	err := m.TablesSwitch.Barrier()

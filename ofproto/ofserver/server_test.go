@@ -9,6 +9,7 @@ import (
 	"govs/flowtable/flowsyntax"
 	"govs/flowtable/ofpact"
 	"govs/ofproto/ofp"
+	"govs/ofproto/tables"
 )
 
 func TestRequests(t *testing.T) {
@@ -209,5 +210,67 @@ func TestParseTarget(t *testing.T) {
 		if err != nil || got.String() != tc.want {
 			t.Errorf("%q: got %q, %v; want %q", tc.in, got.String(), err, tc.want)
 		}
+	}
+}
+
+// TestFlowModRun sends many FLOW_MODs in one write (as ovs-ofctl
+// add-flows does): they are applied in runs, yet each keeps its own
+// error, in order, and a DELETE and re-ADD in the middle of a run see
+// the ADDs before them.
+func TestFlowModRun(t *testing.T) {
+	sw := newMemSwitch()
+	_, dir := startServer(t, sw)
+	c := dial(t, filepath.Join(dir, "br0.mgmt"), ofp.Version13)
+	const n = 200
+	flowMod := func(cmd flowsyntax.Command, port flowtable.PortNo, out flowtable.PortNo) *ofp.FlowMod {
+		fm := &ofp.FlowMod{FlowMod: flowsyntax.FlowMod{Command: cmd, Priority: 9,
+			OutPort: flowtable.PortNone, OutGroup: flowsyntax.GroupAny, CookieMask: 0,
+			Actions: []ofpact.Action{&ofpact.Output{Port: out}}}, BufferID: ofp.NoBuffer}
+		fm.Match.SetInPort(port)
+		return fm
+	}
+	var buf []byte
+	for i := range n {
+		fm := flowMod(flowsyntax.CmdAdd, flowtable.PortNo(i+1), 1)
+		switch i {
+		case 100, 170:
+			fm.Table = tables.TableInternal // refused: OFPBRC_EPERM
+		case 150:
+			fm = flowMod(flowsyntax.CmdDeleteStrict, 5, 1)
+		case 151:
+			fm = flowMod(flowsyntax.CmdAdd, 5, 3)
+		}
+		b, err := ofp.Encode(fm, ofp.Version13, uint32(1000+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf = append(buf, b...)
+	}
+	b, _ := ofp.Encode(&ofp.BarrierRequest{}, ofp.Version13, 7)
+	c.write(append(buf, b...))
+	for _, want := range []uint32{1100, 1170, 7} {
+		m := c.recv()
+		if m.Hdr().Xid != want {
+			t.Fatalf("got %T xid %d, want xid %d", m, m.Hdr().Xid, want)
+		}
+		if em, ok := m.(*ofp.ErrorMsg); ok && em.ErrCode() != ofp.OFPBRC_EPERM {
+			t.Fatalf("xid %d: error %v, want OFPBRC_EPERM", want, em.ErrCode())
+		}
+	}
+	// in_port=1..200 but the 2 refused and the 2 the DELETE and re-ADD
+	// of in_port=5 took the place of, plus the default NORMAL flow.
+	if got := sw.TablesSwitch.cfg.Tables.Len(); got != n-4+1 {
+		t.Fatalf("%d rules, want %d", got, n-4+1)
+	}
+	all := tables.SelectAll()
+	for _, r := range sw.TablesSwitch.cfg.Tables.Select(&all) {
+		if r.Match.InPortMask != 0 && r.Match.InPort == 5 {
+			if out := r.Actions[0].(*ofpact.Output).Port; out != 3 {
+				t.Fatalf("in_port=5 outputs to %d, want 3 (re-ADD after DELETE)", out)
+			}
+		}
+	}
+	if !slices.Contains(sw.events(), "run") {
+		t.Fatalf("no flow mod run in %v", sw.events())
 	}
 }

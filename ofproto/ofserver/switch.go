@@ -117,6 +117,20 @@ type Switch interface {
 	Barrier() error
 }
 
+// FlowModBatcher is implemented by switches that can apply a run of flow
+// mods as one table update. The server uses it for consecutive FLOW_MODs
+// already buffered on one connection (what "ovs-ofctl add-flows" sends),
+// which makes loading n rules O(n) instead of one table publication per
+// rule.
+type FlowModBatcher interface {
+	// FlowModBatch calls run once with apply, which applies one flow mod
+	// with exactly the effect and error of Switch.FlowMod given the flow
+	// mods applied before it. Changes made through apply are published
+	// to lookups at the latest when FlowModBatch returns; other writers
+	// wait until then. apply must not be used after run returns.
+	FlowModBatch(run func(apply func(fm *FlowMod) error))
+}
+
 // TLVSwitch is implemented by switches with a Geneve TLV map
 // (NXT_TLV_TABLE_MOD / NXT_TLV_TABLE_REQUEST); others answer them with
 // OFPBRC_BAD_SUBTYPE.

@@ -114,13 +114,27 @@ func (s *TablesSwitch) PacketOut(po *PacketOut) error {
 
 // FlowMod implements Switch.
 func (s *TablesSwitch) FlowMod(fm *FlowMod) error {
+	return s.flowMod(fm, s.cfg.Tables.Apply)
+}
+
+// FlowModBatch implements FlowModBatcher with a tables.Batch: consecutive
+// plain ADDs are published together.
+func (s *TablesSwitch) FlowModBatch(run func(apply func(fm *FlowMod) error)) {
+	b := s.cfg.Tables.Begin()
+	defer b.Commit()
+	run(func(fm *FlowMod) error { return s.flowMod(fm, b.Apply) })
+}
+
+// flowMod checks fm against the TLV map, applies it with apply and
+// reports the removed rules.
+func (s *TablesSwitch) flowMod(fm *FlowMod, apply func(*flowsyntax.FlowMod, ofpact.FormatVersion) ([]tables.Removed, error)) error {
 	if err := bindTunMetadata(&fm.Match, s.tlv); err != nil {
 		return err
 	}
 	if err := checkTunMetadataActions(fm.Actions, s.tlv); err != nil {
 		return err
 	}
-	removed, err := s.cfg.Tables.Apply(&fm.FlowMod, fm.Version)
+	removed, err := apply(&fm.FlowMod, fm.Version)
 	if err != nil {
 		return TablesError(err)
 	}

@@ -33,8 +33,12 @@
 // lock: every classifier publishes immutable versions through an atomic
 // pointer (RCU), so translation on datapath worker goroutines runs
 // concurrently with flow mods. Writers (Apply, Expire, Flush,
-// AddDefaultNormal) are serialised by Tables' mutex. A write to several
-// tables (DELETE table=255) publishes table by table.
+// AddDefaultNormal, Batch) are serialised by Tables' mutex. A write to
+// several tables (DELETE table=255) publishes table by table. A Batch
+// (Begin … Commit, holding the mutex) is Apply in order, but publishes
+// consecutive plain ADDs with one classifier transaction per table: a
+// transaction copies each subtable it changes, so one per rule would make
+// loading n rules O(n²).
 //
 // # Revalidation guarantee chain
 //
