@@ -10,7 +10,7 @@ const countSetMinSlots = 8
 // nothing. A countSet is mutated only while its subtable is private to a
 // writer; clone gives the writer its own copy.
 type countSet struct {
-	slots []countSlot
+	slots paged[countSlot]
 	n     int // distinct hashes stored
 }
 
@@ -20,12 +20,12 @@ type countSlot struct {
 }
 
 func (s *countSet) contains(h uint64) bool {
-	if len(s.slots) == 0 {
+	if s.slots.size() == 0 {
 		return false
 	}
-	m := uint64(len(s.slots) - 1)
+	m := uint64(s.slots.size() - 1)
 	for i := slotOf(h) & m; ; i = (i + 1) & m {
-		sl := &s.slots[i]
+		sl := s.slots.at(i)
 		if sl.n == 0 {
 			return false
 		}
@@ -36,19 +36,19 @@ func (s *countSet) contains(h uint64) bool {
 }
 
 func (s *countSet) add(h uint64) {
-	if 2*(s.n+1) > len(s.slots) {
-		s.resize(max(countSetMinSlots, 2*len(s.slots)))
+	if 2*(s.n+1) > s.slots.size() {
+		s.resize(max(countSetMinSlots, 2*s.slots.size()))
 	}
-	m := uint64(len(s.slots) - 1)
+	m := uint64(s.slots.size() - 1)
 	for i := slotOf(h) & m; ; i = (i + 1) & m {
-		sl := &s.slots[i]
+		sl := s.slots.at(i)
 		if sl.n == 0 {
-			sl.h, sl.n = h, 1
+			*s.slots.mut(i) = countSlot{h: h, n: 1}
 			s.n++
 			return
 		}
 		if sl.h == h {
-			sl.n++
+			s.slots.mut(i).n++
 			return
 		}
 	}
@@ -56,20 +56,22 @@ func (s *countSet) add(h uint64) {
 
 // remove drops one count of h; it is a no-op if h is absent.
 func (s *countSet) remove(h uint64) {
-	if len(s.slots) == 0 {
+	if s.slots.size() == 0 {
 		return
 	}
-	m := uint64(len(s.slots) - 1)
+	m := uint64(s.slots.size() - 1)
 	i := slotOf(h) & m
 	for ; ; i = (i + 1) & m {
-		if s.slots[i].n == 0 {
+		sl := s.slots.at(i)
+		if sl.n == 0 {
 			return
 		}
-		if s.slots[i].h == h {
+		if sl.h == h {
 			break
 		}
 	}
-	if s.slots[i].n--; s.slots[i].n > 0 {
+	if sl := s.slots.mut(i); sl.n > 1 {
+		sl.n--
 		return
 	}
 	s.n--
@@ -77,34 +79,37 @@ func (s *countSet) remove(h uint64) {
 	// into the hole when the hole lies on their probe path.
 	for j := i; ; {
 		j = (j + 1) & m
-		if s.slots[j].n == 0 {
+		sj := *s.slots.at(j)
+		if sj.n == 0 {
 			break
 		}
-		home := slotOf(s.slots[j].h) & m
+		home := slotOf(sj.h) & m
 		if (j-home)&m >= (j-i)&m {
-			s.slots[i] = s.slots[j]
+			*s.slots.mut(i) = sj
 			i = j
 		}
 	}
-	s.slots[i] = countSlot{}
+	*s.slots.mut(i) = countSlot{}
 }
 
 func (s *countSet) resize(n int) {
 	old := s.slots
-	s.slots = make([]countSlot, n)
+	s.slots = newPaged[countSlot](n, old.epoch)
 	m := uint64(n - 1)
-	for _, sl := range old {
-		if sl.n == 0 {
-			continue
+	for _, pg := range old.pages {
+		for _, sl := range pg.s {
+			if sl.n == 0 {
+				continue
+			}
+			i := slotOf(sl.h) & m
+			for s.slots.at(i).n != 0 {
+				i = (i + 1) & m
+			}
+			*s.slots.mut(i) = sl
 		}
-		i := slotOf(sl.h) & m
-		for s.slots[i].n != 0 {
-			i = (i + 1) & m
-		}
-		s.slots[i] = sl
 	}
 }
 
-func (s *countSet) clone() countSet {
-	return countSet{slots: append([]countSlot(nil), s.slots...), n: s.n}
+func (s *countSet) clone(epoch uint64) countSet {
+	return countSet{slots: s.slots.clone(epoch), n: s.n}
 }

@@ -86,7 +86,12 @@
 // number of readers run concurrently with a writer. Writers (Insert,
 // Remove, Begin/Txn/Commit) build the next version copy-on-write — each
 // subtable they touch is copied once per Txn, tries are path-copied — and
-// publish it with one atomic store. Writers must be serialised by the
+// publish it with one atomic store. A subtable's hash tables (entry table,
+// stage indices) are paged: the copy shares the 256-slot pages it does
+// not write, so a Txn changing one rule of an n-rule subtable costs
+// O(n/256) plus the pages it writes, and n flow mods of one shape (one Txn
+// each, as ovs-ofctl add-flows sends them with a barrier after each) load
+// in near-linear time instead of O(n²). Writers must be serialised by the
 // caller (the OpenFlow connection handler owning the table). Old versions
 // are reclaimed by the garbage collector once no reader holds them.
 //

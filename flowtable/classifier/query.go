@@ -23,7 +23,7 @@ func (c *Classifier[V]) FindExactly(m *flowtable.Match, priority uint16) *Rule[V
 		if i < 0 {
 			return nil
 		}
-		for _, r := range s.table.slots[i].rules {
+		for _, r := range s.table.get(uint64(i)).rules {
 			if r.Priority == priority {
 				return r
 			}
@@ -59,15 +59,21 @@ func (c *Classifier[V]) Loose(m *flowtable.Match) iter.Seq[*Rule[V]] {
 			if !s.mask.covers(&mask) {
 				continue
 			}
-			for _, e := range s.table.slots {
-				if e == nil || !looseEqual(&e.val, &v, &mask) {
-					continue
+			stop := false
+			s.table.all(func(e *entry[V]) bool {
+				if !looseEqual(&e.val, &v, &mask) {
+					return true
 				}
 				for _, r := range e.rules {
 					if !yield(r) {
-						return
+						stop = true
+						return false
 					}
 				}
+				return true
+			})
+			if stop {
+				return
 			}
 		}
 	}

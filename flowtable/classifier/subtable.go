@@ -82,10 +82,11 @@ func newSubtable[V any](id uint64, mask *units) *subtable[V] {
 // clone returns a private, mutable copy of s.
 func (s *subtable[V]) clone() *subtable[V] {
 	c := *s
+	epoch := newEpoch()
 	for i := range c.indices {
-		c.indices[i] = s.indices[i].clone()
+		c.indices[i] = s.indices[i].clone(epoch)
 	}
-	c.table = s.table.clone()
+	c.table = s.table.clone(epoch)
 	return &c
 }
 
@@ -139,7 +140,9 @@ func (s *subtable[V]) insert(r *Rule[V], v *units) *Rule[V] {
 	hs, h := s.stageHashes(v)
 	var old *Rule[V]
 	if i := s.table.slot(h, v); i >= 0 {
-		s.table.slots[i], old = s.table.slots[i].with(r)
+		var ne *entry[V]
+		ne, old = s.table.get(uint64(i)).with(r)
+		s.table.set(uint64(i), ne)
 	} else {
 		s.table.add(&entry[V]{hash: h, val: *v, rules: []*Rule[V]{r}})
 		for i := 0; i < s.nStages-1; i++ {
@@ -169,12 +172,12 @@ func (s *subtable[V]) remove(r *Rule[V], v *units) bool {
 	if i < 0 {
 		return false
 	}
-	ne, ok := s.table.slots[i].without(r)
+	ne, ok := s.table.get(uint64(i)).without(r)
 	if !ok {
 		return false
 	}
 	if ne != nil {
-		s.table.slots[i] = ne
+		s.table.set(uint64(i), ne)
 	} else {
 		s.table.removeAt(uint64(i))
 		for j := 0; j < s.nStages-1; j++ {
@@ -195,10 +198,7 @@ func (s *subtable[V]) remove(r *Rule[V], v *units) bool {
 
 func (s *subtable[V]) recomputeMax() {
 	s.maxPriority, s.nMax = 0, 0
-	for _, e := range s.table.slots {
-		if e == nil {
-			continue
-		}
+	s.table.all(func(e *entry[V]) bool {
 		for _, r := range e.rules {
 			switch {
 			case s.nMax == 0 || r.Priority > s.maxPriority:
@@ -207,7 +207,8 @@ func (s *subtable[V]) recomputeMax() {
 				s.nMax++
 			}
 		}
-	}
+		return true
+	})
 }
 
 // find is OVS's find_match_wc: the entry matching pv, or nil, adding to
