@@ -56,7 +56,9 @@ func (b *Batch) Apply(fm *flowsyntax.FlowMod, v ofpact.FormatVersion) ([]Removed
 	// As addLocked, but the rule is not visible until publish: it can
 	// still take the replaced rule's counters after the insertion.
 	old := tx.Insert(&classifier.Rule[*Rule]{Match: r.Match, Priority: r.Priority, Value: r})
+	b.t.countTimed(r, 1)
 	if old != nil {
+		b.t.countTimed(old.Value, -1)
 		if r.Flags&flowsyntax.FlagResetCounts == 0 {
 			r.stats = old.Value.stats
 		}

@@ -86,6 +86,7 @@ func FuzzBatchEqualsApply(f *testing.F) {
 		if a, b := dump(ta), dump(tb); !slices.Equal(a, b) {
 			t.Fatalf("tables differ:\nApply: %q\nBatch: %q", a, b)
 		}
+		checkTimedCount(t, tb)
 		if ta.Len() != tb.Len() {
 			t.Fatalf("Len %d vs %d", ta.Len(), tb.Len())
 		}

@@ -16,6 +16,11 @@ const secondNs = int64(time.Second)
 // FLOW_REMOVED for those with SendFlowRem. Idle expiry is as exact as
 // the counters: credit datapath stats (the pipeline's Tick) first.
 func (t *Tables) Expire(now time.Time) []Removed {
+	if t.nTimed.Load() == 0 {
+		// Written under mu only; a rule added concurrently is at most
+		// one tick late, as it would be had Expire run first.
+		return nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var hard, idle []*classifier.Rule[*Rule]
@@ -40,16 +45,4 @@ func (t *Tables) Expire(now time.Time) []Removed {
 
 // HasTimeouts reports whether any rule has a timeout (a server may skip
 // calling Expire otherwise).
-func (t *Tables) HasTimeouts() bool {
-	for _, c := range t.cls {
-		if c.Len() == 0 {
-			continue
-		}
-		for cr := range c.Rules() {
-			if cr.Value.HardTimeout != 0 || cr.Value.IdleTimeout != 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (t *Tables) HasTimeouts() bool { return t.nTimed.Load() != 0 }

@@ -132,8 +132,10 @@ func (t *Tables) addLocked(r *Rule, checkOverlap bool) error {
 		r.stats = old.Value.stats
 	}
 	c.Insert(&classifier.Rule[*Rule]{Match: r.Match, Priority: r.Priority, Value: r})
+	t.countTimed(r, 1)
 	if old != nil {
 		old.Value.removed.Store(true)
+		t.countTimed(old.Value, -1)
 	} else {
 		t.nRules++
 	}
@@ -210,6 +212,7 @@ func (t *Tables) removeLocked(rs []*classifier.Rule[*Rule], why Reason) []Remove
 		if tx.Remove(cr) {
 			r.removed.Store(true)
 			t.nRules--
+			t.countTimed(r, -1)
 			out = append(out, removedOf(r, why, now))
 		}
 	}

@@ -47,6 +47,7 @@ func FuzzApply(f *testing.F) {
 		if n := len(tb.Select(&all)); n != tb.Len() {
 			t.Fatalf("Len %d but %d rules selectable", tb.Len(), n)
 		}
+		checkTimedCount(t, tb)
 		clk.t = clk.t.Add(time.Hour)
 		tb.Expire(clk.t)
 		for _, r := range tb.Select(&all) {
@@ -54,5 +55,22 @@ func FuzzApply(f *testing.F) {
 				t.Fatalf("timed rule survived: %+v", r)
 			}
 		}
+		checkTimedCount(t, tb)
 	})
+}
+
+// checkTimedCount checks the timed-rule count Expire relies on against
+// the rules.
+func checkTimedCount(t *testing.T, tb *Tables) {
+	t.Helper()
+	all := SelectAll()
+	n := 0
+	for _, r := range tb.Select(&all) {
+		if timed(r) {
+			n++
+		}
+	}
+	if got := tb.nTimed.Load(); got != int64(n) || tb.HasTimeouts() != (n > 0) {
+		t.Fatalf("nTimed %d, %d timed rules", got, n)
+	}
 }

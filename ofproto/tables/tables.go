@@ -49,6 +49,21 @@ type Tables struct {
 	// mu serialises writers.
 	mu     sync.Mutex
 	nRules int // guarded by mu
+	// nTimed counts the rules with an idle or hard timeout (written
+	// under mu), so Expire and HasTimeouts skip tables without any
+	// instead of walking every rule on each pipeline tick.
+	nTimed atomic.Int64
+}
+
+// timed reports whether r can expire.
+func timed(r *Rule) bool { return r.IdleTimeout != 0 || r.HardTimeout != 0 }
+
+// countTimed adjusts nTimed for r entering (d = 1) or leaving (d = -1)
+// the tables. t.mu is held.
+func (t *Tables) countTimed(r *Rule, d int64) {
+	if timed(r) {
+		t.nTimed.Add(d)
+	}
 }
 
 // New returns empty tables.
@@ -133,6 +148,7 @@ func (t *Tables) Flush() {
 		changed = true
 	}
 	t.nRules = 0
+	t.nTimed.Store(0)
 	if changed {
 		t.gen.Add(1)
 	}
