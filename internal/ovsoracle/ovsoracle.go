@@ -205,7 +205,13 @@ func (o *OVS) WaitMgmt(bridge string) {
 func (o *OVS) stop(name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), CmdTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ovs-appctl", "-t", o.path(name+".ctl"), "exit")
+	args := []string{"-t", o.path(name + ".ctl"), "exit"}
+	if name == "ovs-vswitchd" {
+		// --cleanup deletes the datapaths too: a netdev datapath's
+		// "ovs-netdev" TAP would otherwise outlive the test.
+		args = append(args, "--cleanup")
+	}
+	cmd := exec.CommandContext(ctx, "ovs-appctl", args...)
 	cmd.Env = o.Env
 	_ = cmd.Run()
 	b, err := os.ReadFile(o.path(name + ".pid"))
