@@ -200,7 +200,7 @@ func (w *Worker) pass(b *ports.Batch, in flow.PortNo, recircIn *[ports.BatchSize
 		k := &w.keys[i]
 		flow.ExtractVLANs(p.Frame(), pin, vlanLimit, k, &p.L)
 		if recircIn != nil {
-			copyTunnel(k, &w.recircTun[i])
+			k.CopyTunnel(&w.recircTun[i])
 		}
 		w.bc.rxBytes += uint64(p.Len)
 		if emcOn {
@@ -302,19 +302,4 @@ func (w *Worker) upcall(i int, in flow.PortNo, k *flow.Key) (acts Actions, ok bo
 		w.emc.maybeInsert(k, emcHash(k), f)
 	}
 	return f.acts, true
-}
-
-// copyTunnel sets k's tunnel fields from tun (recirculation after
-// tunnel_pop).
-func copyTunnel(k, tun *flow.Key) {
-	k.SetTunID(tun.TunID())
-	k.SetTunSrc(tun.TunSrc())
-	k.SetTunDst(tun.TunDst())
-	k.SetTunFlags(tun.TunFlags())
-	k.SetTunTos(tun.TunTos())
-	k.SetTunTTL(tun.TunTTL())
-	k.SetTunTpSrc(tun.TunTpSrc())
-	k.SetTunTpDst(tun.TunTpDst())
-	k.SetTunMetadata(tun.TunMetadata())
-	k.SetFlags(k.Flags() | flow.KeyFlagTunnel)
 }

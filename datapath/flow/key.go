@@ -229,6 +229,14 @@ func (k *Key) SetTunMetadata(b [TunMetadataLen]byte) {
 	}
 }
 
+// CopyTunnel sets k's tunnel fields (w13-w19: tun_id, addresses, flags,
+// ToS, TTL, ports and the Geneve option slot) to from's and marks k as
+// having arrived through a tunnel (KeyFlagTunnel). Allocation-free.
+func (k *Key) CopyTunnel(from *Key) {
+	copy(k.W[wTunID:wTunMeta+TunMetadataLen/8], from.W[wTunID:wTunMeta+TunMetadataLen/8])
+	k.SetFlags(k.Flags() | KeyFlagTunnel)
+}
+
 func mac64(a [6]byte) uint64 {
 	return uint64(a[0])<<40 | uint64(a[1])<<32 | uint64(a[2])<<24 | uint64(a[3])<<16 | uint64(a[4])<<8 | uint64(a[5])
 }
