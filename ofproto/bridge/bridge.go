@@ -315,46 +315,55 @@ func (b *Bridge) Port(no flow.PortNo) (ports.Port, bool) {
 }
 
 // FailMode returns the fail mode.
-func (b *Bridge) FailMode() FailMode {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.mu.failMode
-}
+func (b *Bridge) FailMode() FailMode { return getSetting(b, &b.mu.failMode) }
 
 // SetFailMode changes the fail mode and, when the pipeline is a
 // FailModeSetter, applies it (OVS flushes the flows) and revalidates.
 func (b *Bridge) SetFailMode(m FailMode) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if m == b.mu.failMode || b.mu.closed {
-		return
-	}
-	b.mu.failMode = m
-	if fs, ok := b.pipe.Load().p.(FailModeSetter); ok {
-		fs.SetFailMode(m)
-		b.revalidateLocked()
-	}
+	setSetting(b, &b.mu.failMode, m, func(p Pipeline) bool {
+		fs, ok := p.(FailModeSetter)
+		if ok {
+			fs.SetFailMode(m)
+		}
+		return ok
+	})
 }
 
 // HasControllers reports whether the bridge has controllers.
-func (b *Bridge) HasControllers() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.mu.controllers
-}
+func (b *Bridge) HasControllers() bool { return getSetting(b, &b.mu.controllers) }
 
 // SetHasControllers records whether the Bridge.controller column is
 // non-empty. Going from no controllers to some or back is applied to a
 // ControllerSetter pipeline (OVS flushes every flow) and revalidates.
 func (b *Bridge) SetHasControllers(on bool) {
+	setSetting(b, &b.mu.controllers, on, func(p Pipeline) bool {
+		cs, ok := p.(ControllerSetter)
+		if ok {
+			cs.SetControllers(on, b.mu.failMode)
+		}
+		return ok
+	})
+}
+
+// getSetting reads *field, a setting guarded by b.mu.
+func getSetting[T any](b *Bridge, field *T) T {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if on == b.mu.controllers || b.mu.closed {
+	return *field
+}
+
+// setSetting stores v in *field, a setting guarded by b.mu. When that changes
+// it and the bridge is open, apply (called with b.mu held) hands it to
+// the pipeline and reports whether the pipeline takes that setting; if
+// so the datapath is revalidated.
+func setSetting[T comparable](b *Bridge, field *T, v T, apply func(Pipeline) bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if v == *field || b.mu.closed {
 		return
 	}
-	b.mu.controllers = on
-	if cs, ok := b.pipe.Load().p.(ControllerSetter); ok {
-		cs.SetControllers(on, b.mu.failMode)
+	*field = v
+	if apply(b.pipe.Load().p) {
 		b.revalidateLocked()
 	}
 }
@@ -403,16 +412,13 @@ func (b *Bridge) MACTable() *maclearn.Table {
 // SetForwardBPDU applies other_config:forward-bpdu to the pipeline (when
 // it is a BPDUForwarder) and revalidates.
 func (b *Bridge) SetForwardBPDU(on bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.mu.forwardBPDU == on || b.mu.closed {
-		return
-	}
-	b.mu.forwardBPDU = on
-	if bf, ok := b.pipe.Load().p.(BPDUForwarder); ok {
-		bf.SetForwardBPDU(on)
-		b.revalidateLocked()
-	}
+	setSetting(b, &b.mu.forwardBPDU, on, func(p Pipeline) bool {
+		bf, ok := p.(BPDUForwarder)
+		if ok {
+			bf.SetForwardBPDU(on)
+		}
+		return ok
+	})
 }
 
 // Close stops the datapath and the maintenance goroutine and closes every
