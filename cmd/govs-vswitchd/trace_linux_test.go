@@ -15,58 +15,55 @@ type traceCase struct {
 	want  string
 }
 
+// normalTrace is the text OVS 3.1 prints for a trace on a bridge whose
+// only flow is "priority 0, NORMAL": flow is the Flow line, normal the
+// lines NORMAL printed (each ending in a newline), then the Megaflow and
+// the Datapath actions.
+func normalTrace(flow, normal, megaflow, actions string) string {
+	return "Flow: " + flow + `
+
+bridge("{BR}")
+{DASH}
+ 0. priority 0
+    NORMAL
+` + normal + `
+Final flow: unchanged
+Megaflow: ` + megaflow + `
+Datapath actions: ` + actions + "\n"
+}
+
+// traceFlood is NORMAL's line for a destination it has not learned.
+const traceFlood = "     -> no learned MAC for destination, flooding\n"
+
+// traceVLANDrop is NORMAL's lines for a frame tagged vid arriving on
+// {P1}, the VLAN 10 access port.
+func traceVLANDrop(vid string) string {
+	return "     >>>> dropping VLAN " + vid + " tagged packet received on port {P1} configured as VLAN 10 access port <<<<\n" +
+		"     >> disallowed VLAN VID for this input port, dropping\n"
+}
+
 // seedVLANTraces are the seed lab's VLAN step: p1 tag=10, p2 tag=20.
 var seedVLANTraces = []traceCase{
-	{flow: "in_port={P1},dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     -> no learned MAC for destination, flooding
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-Datapath actions: push_vlan(vid=10,pcp=0),{LOCAL}
-`},
-	{flow: "in_port={P1},dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: `Flow: in_port=1,dl_vlan=5,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     >>>> dropping VLAN 5 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
-     >> disallowed VLAN VID for this input port, dropping
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,in_port=1,dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-Datapath actions: drop
-`},
-	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,dl_type=0x0800,nw_src=10.0.0.2,nw_dst=10.0.0.1", want: `Flow: ip,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     -> no learned MAC for destination, flooding
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,ip,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_frag=no
-Datapath actions: push_vlan(vid=20,pcp=0),{LOCAL}
-`},
-	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff", extra: []string{"-generate"}, want: `Flow: in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     -> learned that 00:00:00:00:00:02 is on port {P2} in VLAN 20
-     -> no learned MAC for destination, flooding
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000
-Datapath actions: push_vlan(vid=20,pcp=0),{LOCAL}
-`},
+	{flow: "in_port={P1},dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: normalTrace(
+		"in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		traceFlood,
+		"recirc_id=0,eth,in_port=1,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		"push_vlan(vid=10,pcp=0),{LOCAL}")},
+	{flow: "in_port={P1},dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff", want: normalTrace(
+		"in_port=1,dl_vlan=5,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		traceVLANDrop("5"),
+		"recirc_id=0,eth,in_port=1,dl_vlan=5,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		"drop")},
+	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,dl_type=0x0800,nw_src=10.0.0.2,nw_dst=10.0.0.1", want: normalTrace(
+		"ip,in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_src=10.0.0.2,nw_dst=10.0.0.1,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no",
+		traceFlood,
+		"recirc_id=0,eth,ip,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=00:00:00:00:00:01,nw_frag=no",
+		"push_vlan(vid=20,pcp=0),{LOCAL}")},
+	{flow: "in_port={P2},dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff", extra: []string{"-generate"}, want: normalTrace(
+		"in_port=2,vlan_tci=0x0000,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		"     -> learned that 00:00:00:00:00:02 is on port {P2} in VLAN 20\n"+traceFlood,
+		"recirc_id=0,eth,in_port=2,dl_src=00:00:00:00:00:02,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x0000",
+		"push_vlan(vid=20,pcp=0),{LOCAL}")},
 }
 
 // qinqFrame is an 802.1ad (VLAN 100) + 802.1Q (VLAN 10, PCP 3) tagged
@@ -81,32 +78,16 @@ var qinqTraces = []struct {
 	vlanLimit string // "" leaves other_config:vlan-limit unset
 	tc        traceCase
 }{
-	{"", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: `Flow: in_port=1,dl_vlan=100,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     >>>> dropping VLAN 100 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
-     >> disallowed VLAN VID for this input port, dropping
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100
-Datapath actions: drop
-`}},
-	{"0", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: `Flow: udp,in_port=1,dl_vlan=100,dl_vlan_pcp=0,dl_vlan1=10,dl_vlan_pcp1=3,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_src=192.0.2.1,nw_dst=192.0.2.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1,tp_dst=2
-
-bridge("{BR}")
-{DASH}
- 0. priority 0
-    NORMAL
-     >>>> dropping VLAN 100 tagged packet received on port {P1} configured as VLAN 10 access port <<<<
-     >> disallowed VLAN VID for this input port, dropping
-
-Final flow: unchanged
-Megaflow: recirc_id=0,eth,ip,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_frag=no
-Datapath actions: drop
-`}},
+	{"", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: normalTrace(
+		"in_port=1,dl_vlan=100,dl_vlan_pcp=0,vlan_tci1=0x0000,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100",
+		traceVLANDrop("100"),
+		"recirc_id=0,eth,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,dl_type=0x8100",
+		"drop")}},
+	{"0", traceCase{flow: "in_port={P1}", extra: []string{qinqFrame}, want: normalTrace(
+		"udp,in_port=1,dl_vlan=100,dl_vlan_pcp=0,dl_vlan1=10,dl_vlan_pcp1=3,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_src=192.0.2.1,nw_dst=192.0.2.2,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1,tp_dst=2",
+		traceVLANDrop("100"),
+		"recirc_id=0,eth,ip,in_port=1,dl_vlan=100,dl_src=00:00:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,nw_frag=no",
+		"drop")}},
 }
 
 // seedDropTrace is the seed lab's drop flow, priority=2,in_port=P1.
