@@ -11,13 +11,12 @@ import (
 	"time"
 
 	"govs/bench/topo"
+	"govs/internal/buildtest"
 )
 
 const (
 	// runTimeout bounds one run of bench/lab2.sh (about 20 s when well).
 	runTimeout = 150 * time.Second
-	// buildTimeout bounds building the three govs binaries.
-	buildTimeout = 3 * time.Minute
 )
 
 // labCase is one run of the lab.
@@ -78,26 +77,12 @@ var notBuilt = regexp.MustCompile(`unsupported interface type \\?"(geneve|vxlan)
 // TestTwoNodeLab runs bench/lab2.sh for every case against freshly built
 // govs binaries.
 func TestTwoNodeLab(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (namespaces, veths)")
-	}
-	for _, tool := range []string{"bash", "go", "ip", "ping", "tcpdump", "ethtool", "timeout"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is missing (make deps installs it)", tool)
-		}
-	}
+	buildtest.Need(t, true, "bash", "go", "ip", "ping", "tcpdump", "ethtool", "timeout")
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
-	bctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
-	defer cancel()
-	build := exec.CommandContext(bctx, "go", "build", "-o", bin, "./cmd/govs-vswitchd", "./cmd/govs-vsctl", "./cmd/govs-ofctl")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildtest.Build(t, "govs/cmd/govs-vswitchd", "govs/cmd/govs-vsctl", "govs/cmd/govs-ofctl")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runCase(t, root, bin, c) })
 	}

@@ -15,6 +15,7 @@ import (
 
 	"govs/bench/report"
 	"govs/bench/topo"
+	"govs/internal/buildtest"
 )
 
 // smokeTimeout bounds the whole smoke run.
@@ -180,18 +181,8 @@ func TestCancelled(t *testing.T) {
 // both and that nothing is left behind.
 func TestTunnelSmoke(t *testing.T) {
 	requireRoot(t)
-	for _, tool := range []string{"go", "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
-	bin := t.TempDir()
-	bctx, bcancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer bcancel()
-	build := exec.CommandContext(bctx, "go", "build", "-o", bin, "govs/cmd/govs-vswitchd", "govs/cmd/govs-vsctl")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	buildtest.Need(t, false, "go", "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl")
+	bin := buildtest.Build(t, "govs/cmd/govs-vswitchd", "govs/cmd/govs-vsctl")
 	jsonFile := filepath.Join(t.TempDir(), "r.json")
 	ns0, links0, daemons0 := hostState(t)
 	ctx, cancel := context.WithTimeout(context.Background(), smokeTimeout)

@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"govs/internal/buildtest"
 )
 
 const (
 	// labTimeout bounds one run of bench/lab.sh.
 	labTimeout = 90 * time.Second
-	// labBuildTimeout bounds building the three binaries.
-	labBuildTimeout = 3 * time.Minute
 )
 
 // labExpect are the result lines bench/lab.sh must print, in order.
@@ -41,14 +41,7 @@ var labSummary = regexp.MustCompile(`(?m)^lab: [1-9][0-9]* OK, 0 FAILED, 0 SKIPP
 // ovs-vsctl/ovs-ofctl, with namespace, veth and bridge names unique to
 // this process.
 func TestSeedLab(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (namespaces, veths)")
-	}
-	for _, tool := range []string{"ip", "ping", "ovs-vsctl", "ovs-ofctl", "go", "bash"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is missing", tool)
-		}
-	}
+	buildtest.Need(t, true, "ip", "ping", "ovs-vsctl", "ovs-ofctl", "go", "bash")
 	for _, ns := range []string{"ns1", "ns2"} {
 		if _, err := os.Stat(filepath.Join("/var/run/netns", ns)); err == nil {
 			t.Skipf("seed lab namespace %s exists (a lab is running)", ns)
@@ -63,14 +56,7 @@ func TestSeedLab(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir()
-	bctx, cancel := context.WithTimeout(context.Background(), labBuildTimeout)
-	defer cancel()
-	build := exec.CommandContext(bctx, "go", "build", "-o", bin, "./cmd/govs-vswitchd", "./cmd/govs-vsctl", "./cmd/govs-ofctl")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildtest.Build(t, "govs/cmd/govs-vswitchd", "govs/cmd/govs-vsctl", "govs/cmd/govs-ofctl")
 
 	// The lab must not need the default metrics port: another daemon (a
 	// second lab, a test, a real deployment) may hold it. Hold it here;
