@@ -42,8 +42,12 @@ func (dp *Datapath) doAll(fn func(*Worker)) {
 	wg.Wait()
 }
 
-// runRequests executes queued control requests (worker goroutine).
+// runRequests executes queued control requests (worker goroutine),
+// after catching up with Revalidate.
 func (w *Worker) runRequests() {
+	w.active.Store(true)
+	defer w.active.Store(false)
+	w.catchUp()
 	w.ctl.Lock()
 	q := w.ctl.q
 	w.ctl.q = nil

@@ -5,8 +5,9 @@ import "govs/datapath/flow"
 // Upcaller is the slow path: it translates a flow key that missed every
 // cache into a megaflow.
 //
-// Upcall is called from worker goroutines, concurrently, and from
-// Revalidate. k is the full key of the packet (read-only). The Upcaller
+// Upcall is called from worker goroutines, concurrently (misses, and the
+// re-translations of a worker catching up with Revalidate), and from
+// Revalidate itself for a worker that is not running. k is the full key of the packet (read-only). The Upcaller
 // sets in mask every key bit it consulted (mask arrives zeroed; in_port and
 // recirc_id are forced exact by the datapath) and appends the actions to
 // *acts (arriving with length 0; it may reuse its capacity). It may

@@ -75,8 +75,11 @@ type Worker struct {
 		q []request // guarded by ctl.Mutex
 	}
 	ctlPending atomic.Bool
-	c          workerCounters
-	loop       loopState // OS-specific poll state
+	// active is set while the worker runs a batch or control requests:
+	// Revalidate waits only for an active worker (see catchUp).
+	active atomic.Bool
+	c      workerCounters
+	loop   loopState // OS-specific poll state
 
 	// Worker-owned state.
 	emc      *emc
@@ -115,6 +118,7 @@ type Worker struct {
 	outPkt, tnlPkt flow.Packet // clones made by output and tunnel actions
 
 	revalActs Actions
+	revalSeen uint64 // the Datapath.revalGen the flows were last revalidated at
 	scratch   []*megaflow
 	retired   []retired // unpulled stats of removed flows (xcache.go)
 }
@@ -156,6 +160,8 @@ func (w *Worker) ID() int { return w.id }
 // use it directly only on a Datapath that was not started (tests,
 // benchmarks); a started worker calls it from its own poll loop.
 func (w *Worker) ProcessBatch(in flow.PortNo, b *ports.Batch) {
+	w.active.Store(true)
+	w.catchUp()
 	w.now = w.dp.clock()
 	w.batchSeq++
 	w.copyNext = 0
@@ -170,6 +176,7 @@ func (w *Worker) ProcessBatch(in flow.PortNo, b *ports.Batch) {
 	w.foldFlowStats()
 	w.c.publish(&w.bc)
 	w.maintain(w.now)
+	w.active.Store(false)
 }
 
 // pass classifies and executes each packet of b in order (so a flow

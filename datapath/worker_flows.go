@@ -93,6 +93,25 @@ func (w *Worker) expire(now int64) {
 	clear(w.scratch)
 }
 
+// catchUp revalidates the worker's flows if Revalidate was called since
+// they last were. The worker calls it at the start of every batch and of
+// every run of control requests, with active set: Revalidate bumps the
+// generation and then reads active, the worker sets active and then
+// reads the generation (both sequentially consistent atomics), so either
+// Revalidate sees the worker active and waits for it, or the worker sees
+// the new generation before it classifies a frame. Upcalls after that
+// read the tables the caller changed before Revalidate.
+func (w *Worker) catchUp() {
+	g := w.dp.revalGen.Load()
+	if g == w.revalSeen {
+		return
+	}
+	w.revalSeen = g
+	start := w.dp.clock()
+	w.revalidate()
+	w.dp.revalCost.Store(w.dp.clock() - start)
+}
+
 // revalidate re-translates every flow: delete on error or when the new
 // mask needs bits the installed one lacks; replace the actions in place
 // when only they changed.

@@ -14,7 +14,9 @@ import (
 // in PullStats, so the slow path can credit OpenFlow rule counters.
 //
 // frameLen is the length of the packet being upcalled, or 0 when the
-// call re-translates an installed flow (Revalidate): the upcaller
+// call re-translates an installed flow (Revalidate; that call may come
+// from the flow's worker after Revalidate returned, so a re-translation
+// must have no side effects such as MAC learning): the upcaller
 // accounts the upcalled packet itself, which is never counted in the
 // megaflow's own stats (as OVS). On revalidation the returned cookie
 // replaces the flow's, after the traffic not yet pulled has been queued

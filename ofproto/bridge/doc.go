@@ -46,9 +46,11 @@
 // under the old configuration once the call that changed it returns (for
 // MAC learning and expiry: within one TickInterval). Revalidate is public
 // for the OpenFlow server (after flow mods, before BARRIER_REPLY). During
-// revalidation the pipeline is told SetRevalidating(true): NORMAL does
-// not learn (OVS's allow_side_effects=false), so replaying an old flow
-// never moves a MAC back to a port it left.
+// revalidation the pipeline is told SetRevalidating(true), and every
+// re-translation (frameLen 0, which an idle datapath worker may run after
+// Revalidate returned) is side-effect free: NORMAL does not learn (OVS's
+// allow_side_effects=false), so replaying an old flow never moves a MAC
+// back to a port it left.
 //
 // # Virtual ports
 //

@@ -98,7 +98,9 @@
 // when the MAC table or the tables changed, so the bridge revalidates.
 // The OpenFlow server must itself call Bridge.Revalidate after a flow
 // mod and before BARRIER_REPLY (see ofproto/tables). During
-// revalidation (SetRevalidating) NORMAL does not learn.
+// revalidation (SetRevalidating), and in any re-translation of an
+// installed flow (UpcallCookie with frameLen 0, which a datapath worker
+// may run after the bridge's revalidation ended), NORMAL does not learn.
 //
 // The datapath calls UpcallCookie only when its Upcaller implements
 // datapath.CookieUpcaller: a bridge that delegates to a pipeline must

@@ -174,7 +174,10 @@ const vlanPresenceMask = 0x0fff | flow.VLANCFI
 // datapath actions and returns the xlate cache (the rules the packet
 // went through) as the megaflow's cookie. frameLen > 0 (an upcalled
 // packet) credits that packet to every rule now, as OVS does at upcall
-// time. MAC learning happens unless the bridge is revalidating. It never
+// time. MAC learning happens only for an upcalled packet (frameLen > 0)
+// while the bridge is not revalidating: a re-translation (frameLen 0) has
+// no side effects, also when a datapath worker runs it after
+// bridge.Revalidate returned (datapath.Revalidate). It never
 // fails: budget exhaustion and unsupported rewrites give a drop megaflow
 // (counted by Failure).
 func (p *Pipeline) UpcallCookie(k, mask *flow.Key, acts *datapath.Actions, frameLen int) (any, error) {
@@ -185,7 +188,7 @@ func (p *Pipeline) UpcallCookie(k, mask *flow.Key, acts *datapath.Actions, frame
 		p.revalidated.Add(1)
 	}
 	c := ctxPool.Get().(*ctx)
-	p.initCtx(c, k, !reval)
+	p.initCtx(c, k, frameLen > 0 && !reval)
 	c.acts = (*acts)[:0]
 	c.run()
 	m := c.finishMask()
@@ -278,7 +281,12 @@ func (p *Pipeline) Tick(now time.Time) bool {
 	// so that re-translating every megaflow does not eat the workers.
 	if g := p.mac.Generation(); g != p.lastMACGen {
 		mg := p.mac.MoveGeneration()
-		wait := min(macRevalDutyFactor*p.revalCost, macRevalMaxDelay)
+		cost := p.revalCost
+		if dp := p.dp.Load(); dp != nil {
+			// Idle workers re-translate after Revalidate returned.
+			cost = max(cost, dp.RevalidateCost())
+		}
+		wait := min(macRevalDutyFactor*cost, macRevalMaxDelay)
 		if mg != p.lastMoveGen || now.Sub(p.lastMACReval) >= wait {
 			p.lastMACGen, p.lastMoveGen, p.lastMACReval = g, mg, now
 			reval = true

@@ -200,6 +200,12 @@ func TestNormalLearnsAndRevalidationDoesNot(t *testing.T) {
 	if p.MACTable().Len() != 0 {
 		t.Fatal("learned while revalidating")
 	}
+	// A re-translation (frameLen 0) after the bridge's revalidation ended:
+	// a datapath worker catching up with Revalidate.
+	p.UpcallCookie(&k, &mask, &acts, 0)
+	if p.MACTable().Len() != 0 {
+		t.Fatal("learned in a re-translation")
+	}
 	p.UpcallCookie(&k, &mask, &acts, 60)
 	if p.MACTable().Len() != 1 {
 		t.Fatal("did not learn")
