@@ -18,7 +18,8 @@
 //   - IPv6 is disabled in every namespace (all and default), so no router
 //     or neighbour solicitation adds frames to exact counts.
 //   - Every wait is bounded by a timeout given by the caller.
-//   - Without root or without the ip tool, New and NewLab skip the test.
+//   - Without root or without the ip tool, NewLab skips the test (the
+//     namespaces come from internal/netnstest).
 //
 // It allocates freely and is never used outside tests; the frames it
 // returns are fresh slices owned by the caller.

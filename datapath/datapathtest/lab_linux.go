@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"govs/internal/netnstest"
 	"govs/ports/afpacket"
 )
 
@@ -39,11 +40,11 @@ type Lab struct {
 // not root or when ip is missing.
 func NewLab(tb testing.TB) *Lab {
 	tb.Helper()
-	l := &Lab{SW: New(tb, "gdsw"), A: New(tb, "gdna"), B: New(tb, "gdnb")}
-	l.SwitchA, l.HostA = UniqueName("gdsa"), UniqueName("gdha")
-	l.SwitchB, l.HostB = UniqueName("gdsb"), UniqueName("gdhb")
-	Veth(tb, l.SW, l.SwitchA, l.A, l.HostA)
-	Veth(tb, l.SW, l.SwitchB, l.B, l.HostB)
+	l := &Lab{SW: netnstest.New(tb, "gdsw"), A: netnstest.New(tb, "gdna"), B: netnstest.New(tb, "gdnb")}
+	l.SwitchA, l.HostA = netnstest.UniqueName("gdsa"), netnstest.UniqueName("gdha")
+	l.SwitchB, l.HostB = netnstest.UniqueName("gdsb"), netnstest.UniqueName("gdhb")
+	netnstest.Veth(tb, l.SW, l.SwitchA, l.A, l.HostA)
+	netnstest.Veth(tb, l.SW, l.SwitchB, l.B, l.HostB)
 	for _, h := range []struct {
 		ns  *NS
 		dev string

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"govs/internal/netnstest"
 	"govs/ports/afpacket"
 )
 
@@ -27,11 +28,11 @@ type Lab struct {
 }
 
 // NewLab skips tb: network namespaces need Linux.
-func NewLab(tb testing.TB) *Lab { tb.Helper(); Require(tb); return nil }
+func NewLab(tb testing.TB) *Lab { tb.Helper(); netnstest.Require(tb); return nil }
 
 // OpenPort is never reached (NewLab skipped).
 func OpenPort(tb testing.TB, ns *NS, dev string, opts afpacket.Options) *afpacket.Port {
 	tb.Helper()
-	tb.Fatal(errNoNetns)
+	tb.Fatal(netnstest.ErrNoNetns)
 	return nil
 }

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"govs/internal/netnstest"
 	"govs/ports"
-	"govs/ports/internal/netnstest"
 )
 
 var (

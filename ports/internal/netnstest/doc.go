@@ -1,7 +1,18 @@
-// Package netnstest gives ports tests private network namespaces: New
-// creates a named namespace (removed by t.Cleanup), Exec runs a command in
-// it, and Do runs a function on a fresh OS thread that has joined it, so
-// that sockets and devices the function creates belong to the namespace.
-// All of it skips the test when not root or when the ip tool is missing.
-// It is test support: it allocates freely and is never used by ports.
+// Package netnstest forwards to govs/internal/netnstest, the one copy of
+// the network-namespace test helpers (New, Exec, Command, Do, Veth). It
+// remains only for the tests of ports/afpacket, which import it; new
+// tests import govs/internal/netnstest.
 package netnstest
+
+import nt "govs/internal/netnstest"
+
+// NS is internal/netnstest's namespace.
+type NS = nt.NS
+
+// The helpers, as internal/netnstest defines them.
+var (
+	Require    = nt.Require
+	UniqueName = nt.UniqueName
+	New        = nt.New
+	Veth       = nt.Veth
+)

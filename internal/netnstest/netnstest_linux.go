@@ -1,4 +1,4 @@
-package datapathtest
+package netnstest
 
 import (
 	"context"
@@ -92,8 +92,8 @@ func (ns *NS) Command(ctx context.Context, args ...string) *exec.Cmd {
 
 // Do runs f on a new OS thread that has joined the namespace and waits for
 // it. The thread is never reused: it stays locked and exits with its
-// goroutine. Sockets f creates belong to the namespace and may be used
-// from any goroutine afterwards.
+// goroutine. Sockets and devices f creates belong to the namespace;
+// sockets may be used from any goroutine afterwards.
 func (ns *NS) Do(f func() error) error {
 	errc := make(chan error, 1)
 	go func() {
@@ -114,10 +114,16 @@ func (ns *NS) Do(f func() error) error {
 	return <-errc
 }
 
-// Veth creates a veth pair with end a in ns and end b in peer, both up.
+// Veth creates a veth pair with end a in ns and end b in peer, both up,
+// IPv6 disabled on both.
 func Veth(tb testing.TB, ns *NS, a string, peer *NS, b string) {
 	tb.Helper()
 	ns.Exec(tb, "ip", "link", "add", a, "type", "veth", "peer", "name", b, "netns", peer.Name)
-	ns.Exec(tb, "ip", "link", "set", a, "up")
-	peer.Exec(tb, "ip", "link", "set", b, "up")
+	for _, x := range []struct {
+		ns  *NS
+		dev string
+	}{{ns, a}, {peer, b}} {
+		x.ns.Exec(tb, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/"+x.dev+"/disable_ipv6")
+		x.ns.Exec(tb, "ip", "link", "set", x.dev, "up")
+	}
 }
