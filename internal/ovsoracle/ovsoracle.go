@@ -260,3 +260,26 @@ func (o *OVS) logTail() {
 	}
 	o.t.Logf("ovs-vswitchd.log tail:\n%s", b)
 }
+
+// SplitActions splits an OVS datapath action list (the text after
+// "Datapath actions: " in ofproto/trace, or "actions:" in dpctl/dump-flows)
+// at the commas outside parentheses, so that "push_vlan(vid=10,pcp=0),1"
+// is two actions.
+func SplitActions(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, c := range s {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}

@@ -180,26 +180,6 @@ var (
 	rePush     = regexp.MustCompile(`^push_vlan\((?:tpid=0x([0-9a-f]+),)?vid=(\d+),pcp=(\d+)\)$`)
 )
 
-// splitActions splits a datapath action list at top-level commas.
-func splitActions(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, c := range s {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
-}
-
 // stackString formats a VLAN stack, outer first.
 func stackString(tags []Tag) string {
 	var s []string
@@ -218,7 +198,7 @@ func (o *ovsOracle) ovsOutputs(actions string, base [vlanLevels]Tag) []string {
 	}
 	stack := slices.Clone(base[:countTags(&base)])
 	var res []string
-	for _, a := range splitActions(actions) {
+	for _, a := range ovsoracle.SplitActions(actions) {
 		switch m := rePush.FindStringSubmatch(a); {
 		case a == "pop_vlan":
 			stack = stack[1:]

@@ -77,26 +77,6 @@ func traceLine(tr, prefix string) string {
 	return "<missing>"
 }
 
-// splitTop splits s at commas outside parentheses.
-func splitTop(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, c := range s {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
-}
-
 // normActions turns datapath actions into sorted "port@state" entries,
 // state being the VLAN stack (starting from the packet's own tag, as the
 // push_vlan that would create it) and set() actions applied so far; dp
@@ -111,7 +91,7 @@ func normActions(s string, dp map[string]string, k *flow.Key) []string {
 	}
 	sets := map[string]string{}
 	var out []string
-	for _, a := range splitTop(s) {
+	for _, a := range ovsoracle.SplitActions(s) {
 		switch {
 		case strings.HasPrefix(a, "push_vlan("):
 			vlans = append([]string{a}, vlans...)
