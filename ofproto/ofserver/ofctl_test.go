@@ -130,34 +130,32 @@ func settled(st ofctlStep) ofctlStep { st.settle = true; return st }
 func runSteps(t *testing.T, rundir string, steps []ofctlStep) []string {
 	t.Helper()
 	ofctl := needTool(t, "ovs-ofctl")
-	var out []string
-	for _, st := range steps {
+	env := append(os.Environ(), "OVS_RUNDIR="+rundir)
+	run := func(st ofctlStep) (stdout, stderr string, code int) {
+		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
+		defer cancel()
 		cmd := exec.CommandContext(ctx, ofctl, st.args...)
-		cmd.Env = append(os.Environ(), "OVS_RUNDIR="+rundir)
+		cmd.Env = env
 		cmd.Stdin = strings.NewReader(st.stdin)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
 		err := cmd.Run()
-		cancel()
-		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()
 		} else if err != nil {
 			t.Fatalf("%v: %v", st.args, err)
 		}
+		return out.String(), errb.String(), code
+	}
+	var out []string
+	for _, st := range steps {
+		stdout, stderr, code := run(st)
 		if st.settle {
 			const tries, pause = 100, 20 * time.Millisecond
 			for i := 0; code != 0 && i < tries; i++ {
 				time.Sleep(pause)
-				ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
-				c := exec.CommandContext(ctx, ofctl, st.args...)
-				c.Env = cmd.Env
-				code = 0
-				if err := c.Run(); err != nil {
-					code = 1
-				}
-				cancel()
+				_, _, code = run(st)
 			}
 			if code != 0 {
 				t.Fatalf("%v never succeeded", st.args)
@@ -165,7 +163,7 @@ func runSteps(t *testing.T, rundir string, steps []ofctlStep) []string {
 			out = append(out, fmt.Sprintf("$ ovs-ofctl %s (settled)\n", strings.Join(st.args, " ")))
 			continue
 		}
-		text := normalize(stdout.String(), st.args) + "stderr: " + normalize(stderr.String(), st.args)
+		text := normalize(stdout, st.args) + "stderr: " + normalize(stderr, st.args)
 		out = append(out, fmt.Sprintf("$ ovs-ofctl %s (exit %d)\n%s", strings.Join(st.args, " "), code, strings.ReplaceAll(text, rundir, "RUNDIR")))
 	}
 	return out
