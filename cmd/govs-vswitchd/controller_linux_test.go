@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"testing"
@@ -56,17 +54,8 @@ func (c *testController) send(m ofp.Message, xid uint32) {
 // read reads one message (ctlTimeout).
 func (c *testController) read() (ofp.Message, error) {
 	_ = c.nc.SetReadDeadline(time.Now().Add(ctlTimeout))
-	var hdr [ofp.HeaderLen]byte
-	if _, err := io.ReadFull(c.nc, hdr[:]); err != nil {
-		return nil, err
-	}
-	n, ok := ofp.ReadLength(hdr[:])
-	if !ok || n < ofp.HeaderLen {
-		return nil, errors.New("bad OpenFlow length")
-	}
-	b := make([]byte, n)
-	copy(b, hdr[:])
-	if _, err := io.ReadFull(c.nc, b[ofp.HeaderLen:]); err != nil {
+	b, err := ofp.ReadMessage(c.nc)
+	if err != nil {
 		return nil, err
 	}
 	return ofp.Decode(b)

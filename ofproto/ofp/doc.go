@@ -15,7 +15,9 @@
 //
 // Decode(b) reads the 8-byte header, checks that its length fits in b,
 // bounds the body by that length (trailing bytes are the next message of
-// the stream; ReadLength frames a stream) and dispatches on version, type
+// the stream; ReadLength frames a buffer and ReadMessage reads one whole
+// message off an io.Reader, refusing a length below the header with
+// ErrFraming) and dispatches on version, type
 // and, for vendor/stats messages, the subtype. Encode(m, version, xid)
 // sets the header and appends; the length is patched after the body.
 // Multipart replies (flow, port, port-desc, table stats, table features)

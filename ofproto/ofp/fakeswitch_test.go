@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -79,21 +78,6 @@ func (s *fakeSwitch) serve() {
 	}
 }
 
-func readMsg(r io.Reader) ([]byte, error) {
-	hdr := make([]byte, HeaderLen)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, err
-	}
-	n, _ := ReadLength(hdr)
-	if n < HeaderLen {
-		return nil, fmt.Errorf("bad length %d", n)
-	}
-	b := make([]byte, n)
-	copy(b, hdr)
-	_, err := io.ReadFull(r, b[HeaderLen:])
-	return b, err
-}
-
 func testPorts() []PhyPort {
 	return []PhyPort{
 		{PortNo: 1, HWAddr: [6]byte{0xaa, 0, 0, 0, 0, 1}, Name: "p1", Curr: 0x82, CurrSpeed: 10000000, MaxSpeed: 10000000},
@@ -124,7 +108,7 @@ func (s *fakeSwitch) send(c net.Conn, m Message, v uint8, xid uint32) {
 
 func (s *fakeSwitch) conn(c net.Conn) {
 	const allVersions = 1<<Version10 | 1<<Version13
-	hello, err := readMsg(c)
+	hello, err := ReadMessage(c)
 	if err != nil {
 		return
 	}
@@ -140,7 +124,7 @@ func (s *fakeSwitch) conn(c net.Conn) {
 	}
 	s.send(c, &Hello{Versions: allVersions}, Version13, 1)
 	for {
-		b, err := readMsg(c)
+		b, err := ReadMessage(c)
 		if err != nil {
 			return
 		}

@@ -71,10 +71,6 @@ func (c *conn) putBuf(ob *outBuf) {
 	}
 }
 
-// errFraming is a length field shorter than a header: OVS closes such a
-// connection (vconn-stream "received too-short ofp_header").
-var errFraming = errors.New("ofserver: message length shorter than an OpenFlow header")
-
 // conn is one OpenFlow connection. The reader goroutine (serve) decodes
 // and applies messages in order; the writer goroutine owns writes to nc.
 type conn struct {
@@ -145,7 +141,7 @@ func (c *conn) serve() {
 		return
 	}
 	for {
-		b, err := readMsg(r)
+		b, err := ofp.ReadMessage(r)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				c.s.log.Info("connection dropped", "conn", c.name, "err", err)
@@ -174,7 +170,7 @@ func (c *conn) flowModRun(fb FlowModBatcher, r *bufio.Reader, first []byte) {
 		defer func() { c.applyFlowMod = nil }()
 		c.handle(first)
 		for len(c.deferred) == 0 && bufferedFlowMod(r) {
-			b, err := readMsg(r) // whole in the buffer: cannot block or fail
+			b, err := ofp.ReadMessage(r) // whole in the buffer: cannot block or fail
 			if err != nil {
 				return
 			}
@@ -199,28 +195,6 @@ func bufferedFlowMod(r *bufio.Reader) bool {
 	hdr, _ := r.Peek(min(n, flowModPeekLen))
 	l, _ := ofp.ReadLength(hdr)
 	return l >= ofp.HeaderLen && l <= n && ofp.IsFlowMod(hdr)
-}
-
-// readMsg reads one whole message; the returned slice is freshly
-// allocated and owned by the caller (decoded messages may alias it).
-func readMsg(r io.Reader) ([]byte, error) {
-	var hdr [ofp.HeaderLen]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, err
-	}
-	n, _ := ofp.ReadLength(hdr[:])
-	if n < ofp.HeaderLen {
-		return nil, errFraming
-	}
-	b := make([]byte, n)
-	copy(b, hdr[:])
-	if _, err := io.ReadFull(r, b[ofp.HeaderLen:]); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	return b, nil
 }
 
 // helloVersion returns the HELLO header version and bitmap for a version
@@ -258,7 +232,7 @@ func codecVersion(v uint8) bool { return v == ofp.Version10 || v == ofp.Version1
 // vcs_recv_hello). Anything else first, or no common version, ends the
 // connection (the latter after OFPT_ERROR HELLO_FAILED/INCOMPATIBLE).
 func (c *conn) negotiate(r io.Reader) bool {
-	b, err := readMsg(r)
+	b, err := ofp.ReadMessage(r)
 	if err != nil {
 		return false
 	}

@@ -31,7 +31,7 @@ func FuzzHandle(f *testing.F) {
 		if len(b) < ofp.HeaderLen {
 			return
 		}
-		// Frame it as readMsg would: the length field is the message size.
+		// Frame it as ofp.ReadMessage would: the length field is the message size.
 		n, _ := ofp.ReadLength(b)
 		if n < ofp.HeaderLen || n > len(b) {
 			return

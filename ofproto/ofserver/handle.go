@@ -268,7 +268,7 @@ func (c *conn) packetOut(m *ofp.PacketOut) error {
 	if c.version() != ofp.Version10 && usable&flowtable.ProtoOF13OXM == 0 {
 		return &ofpact.CheckError{Code: "OFPBAC_MATCH_INCONSISTENT"}
 	}
-	// m.Data aliases the message buffer, which readMsg allocated for this
+	// m.Data aliases the message buffer, which ofp.ReadMessage allocated for this
 	// message alone: the switch may keep it.
 	return c.s.sw.PacketOut(&PacketOut{InPort: m.InPort, Actions: m.Actions, Data: m.Data,
 		Version: ofpact.FormatVersion(c.version())})

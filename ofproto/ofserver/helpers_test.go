@@ -198,7 +198,7 @@ func (c *client) write(b []byte) {
 
 func (c *client) recvRaw() ([]byte, error) {
 	_ = c.nc.SetReadDeadline(time.Now().Add(ioTimeout))
-	return readMsg(c.nc)
+	return ofp.ReadMessage(c.nc)
 }
 
 func (c *client) recv() ofp.Message {

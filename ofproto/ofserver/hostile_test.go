@@ -116,7 +116,7 @@ func TestHostileClient(t *testing.T) {
 				goodErr <- err
 				return
 			}
-			rb, err := readMsg(good.nc)
+			rb, err := ofp.ReadMessage(good.nc)
 			if err != nil || rb[1] != ofp.TypeEchoReply {
 				goodErr <- err
 				return

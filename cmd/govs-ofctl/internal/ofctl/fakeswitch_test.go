@@ -2,7 +2,6 @@ package ofctl
 
 import (
 	"bytes"
-	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -65,17 +64,8 @@ func (fs *fakeSwitch) serve(c net.Conn) {
 		return
 	}
 	for {
-		var hdr [ofp.HeaderLen]byte
-		if _, err := io.ReadFull(c, hdr[:]); err != nil {
-			return
-		}
-		n, ok := ofp.ReadLength(hdr[:])
-		if !ok || n < ofp.HeaderLen {
-			return
-		}
-		raw := make([]byte, n)
-		copy(raw, hdr[:])
-		if _, err := io.ReadFull(c, raw[ofp.HeaderLen:]); err != nil {
+		raw, err := ofp.ReadMessage(c)
+		if err != nil {
 			return
 		}
 		m, err := ofp.Decode(raw)

@@ -33,7 +33,6 @@ type conn struct {
 	c       net.Conn
 	name    string // vconn name, e.g. "unix:/var/run/openvswitch/br0.mgmt"
 	version uint8
-	hdr     [ofp.HeaderLen]byte
 }
 
 // msg is a received message: raw bytes and its header fields.
@@ -213,18 +212,13 @@ func (s *Session) timedOut(err error) bool {
 	return !s.deadline.IsZero() && (errors.Is(err, os.ErrDeadlineExceeded) || !time.Now().Before(s.deadline))
 }
 
-// recv reads one whole message.
+// recv reads one whole message (a length below the header is EPROTO).
 func (c *conn) recv() (*msg, error) {
-	if _, err := io.ReadFull(c.c, c.hdr[:]); err != nil {
-		return nil, err
-	}
-	n, ok := ofp.ReadLength(c.hdr[:])
-	if !ok || n < ofp.HeaderLen || n > maxMessageLen {
+	raw, err := ofp.ReadMessage(c.c)
+	if errors.Is(err, ofp.ErrFraming) {
 		return nil, syscall.EPROTO
 	}
-	raw := make([]byte, n)
-	copy(raw, c.hdr[:])
-	if _, err := io.ReadFull(c.c, raw[ofp.HeaderLen:]); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	h := ofp.Header{}

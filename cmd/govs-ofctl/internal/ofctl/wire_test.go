@@ -72,17 +72,8 @@ func (p *proxy) serve(c net.Conn, idx int) {
 		close(done)
 	}()
 	for {
-		var hdr [ofp.HeaderLen]byte
-		if _, err := io.ReadFull(c, hdr[:]); err != nil {
-			break
-		}
-		n, ok := ofp.ReadLength(hdr[:])
-		if !ok || n < ofp.HeaderLen {
-			break
-		}
-		m := make([]byte, n)
-		copy(m, hdr[:])
-		if _, err := io.ReadFull(c, m[ofp.HeaderLen:]); err != nil {
+		m, err := ofp.ReadMessage(c)
+		if err != nil {
 			break
 		}
 		p.mu.Lock()
