@@ -151,19 +151,26 @@ func (w *Worker) flushTx() {
 	w.dirty = w.dirty[:0]
 }
 
+// tunnelPacket is the packet a tunnel action works on: p itself when the
+// action is the last, else a copy in tnlPkt. false (counted) when there
+// is no tunnel hook or p cannot be copied (see clone).
+func (w *Worker) tunnelPacket(p *flow.Packet, last bool) (*flow.Packet, bool) {
+	if w.tnl == nil {
+		w.bc.drops[DropNoTunnelHook]++
+		return nil, false
+	}
+	if last {
+		return p, true
+	}
+	return &w.tnlPkt, w.clone(p, &w.tnlPkt)
+}
+
 // tunnelPush encapsulates (a copy of, unless last) p via the tunnel hook
 // and outputs it to the underlay port.
 func (w *Worker) tunnelPush(p *flow.Packet, a *Action, last bool) {
-	if w.tnl == nil {
-		w.bc.drops[DropNoTunnelHook]++
+	q, ok := w.tunnelPacket(p, last)
+	if !ok {
 		return
-	}
-	q := p
-	if !last {
-		q = &w.tnlPkt
-		if !w.clone(p, q) {
-			return
-		}
 	}
 	if !w.tnl.Push(q, a.TnlPort, a.Arg) {
 		w.bc.drops[DropTunnelHook]++
@@ -179,16 +186,9 @@ func (w *Worker) tunnelPop(p *flow.Packet, a *Action, last bool, depth int) {
 		w.bc.drops[DropRecircDepth]++
 		return
 	}
-	if w.tnl == nil {
-		w.bc.drops[DropNoTunnelHook]++
+	q, ok := w.tunnelPacket(p, last)
+	if !ok {
 		return
-	}
-	q := p
-	if !last {
-		q = &w.tnlPkt
-		if !w.clone(p, q) {
-			return
-		}
 	}
 	n := w.recirc.N
 	tun := &w.recircTun[n]

@@ -48,9 +48,7 @@ func (dp *Datapath) Execute(in flow.PortNo, frame []byte, acts Actions) error {
 // uses the batch state (tx queues, copy buffers, recirculation) exactly
 // like ProcessBatch and leaves it empty again.
 func (w *Worker) executeFrame(in flow.PortNo, buf []byte, n int, acts Actions) {
-	w.now = w.dp.clock()
-	w.batchSeq++
-	w.copyNext = 0
+	w.beginBatch()
 	w.bc.rxPackets++
 	w.bc.rxBytes += uint64(n)
 	p := &w.pkts[0]
@@ -58,12 +56,5 @@ func (w *Worker) executeFrame(in flow.PortNo, buf []byte, n int, acts Actions) {
 	k := &w.keys[0]
 	flow.ExtractVLANs(p.Frame(), in, int(w.dp.vlanLimit.Load()), k, &p.L)
 	w.execute(p, k, acts, 0)
-	if w.recirc.N > 0 {
-		w.bc.recirc += uint64(w.recirc.N)
-		w.pass(&w.recirc, 0, &w.recircIn, 1)
-		w.recirc.N = 0
-	}
-	w.flushTx()
-	w.foldFlowStats()
-	w.c.publish(&w.bc)
+	w.endBatch()
 }

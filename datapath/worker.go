@@ -162,11 +162,26 @@ func (w *Worker) ID() int { return w.id }
 func (w *Worker) ProcessBatch(in flow.PortNo, b *ports.Batch) {
 	w.active.Store(true)
 	w.catchUp()
+	w.beginBatch()
+	w.bc.rxPackets += uint64(b.N)
+	w.pass(b, in, nil, 0)
+	w.endBatch()
+	w.maintain(w.now)
+	w.active.Store(false)
+}
+
+// beginBatch resets the per-batch state (clock, batch sequence, copy
+// buffers) before a batch or an Execute'd frame.
+func (w *Worker) beginBatch() {
 	w.now = w.dp.clock()
 	w.batchSeq++
 	w.copyNext = 0
-	w.bc.rxPackets += uint64(b.N)
-	w.pass(b, in, nil, 0)
+}
+
+// endBatch finishes what beginBatch started: it runs the packets that
+// tunnel_pop queued for recirculation, flushes the tx queues and
+// publishes the counters.
+func (w *Worker) endBatch() {
 	if w.recirc.N > 0 {
 		w.bc.recirc += uint64(w.recirc.N)
 		w.pass(&w.recirc, 0, &w.recircIn, 1)
@@ -175,8 +190,6 @@ func (w *Worker) ProcessBatch(in flow.PortNo, b *ports.Batch) {
 	w.flushTx()
 	w.foldFlowStats()
 	w.c.publish(&w.bc)
-	w.maintain(w.now)
-	w.active.Store(false)
 }
 
 // pass classifies and executes each packet of b in order (so a flow
