@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +23,9 @@ const CmdTimeout = 20 * time.Second
 
 // Tools are the OVS programs Start needs.
 var Tools = []string{"ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl"}
+
+// localPort is OpenFlow's LOCAL port (OFPP_LOCAL).
+const localPort = 0xfffe
 
 const (
 	stopPolls   = 100
@@ -259,6 +263,31 @@ func (o *OVS) logTail() {
 		b = b[len(b)-logTailSize:]
 	}
 	o.t.Logf("ovs-vswitchd.log tail:\n%s", b)
+}
+
+// reDPPort is a port line of `ovs-appctl dpif/show`:
+// "    p1 1/3: (dummy)" (name, OpenFlow port, datapath port).
+var reDPPort = regexp.MustCompile(`(?m)^\s+(\S+) (\d+|LOCAL)/(\d+):`)
+
+// DatapathPorts maps ovs-vswitchd's datapath port numbers to OpenFlow
+// port numbers (LOCAL is 65534), from `ovs-appctl dpif/show`: OVS's
+// datapath numbers its ports in order of creation, govs's use the
+// OpenFlow numbers, so traces and dumps are compared through this map.
+func (o *OVS) DatapathPorts() map[int]int {
+	o.t.Helper()
+	m := map[int]int{}
+	for _, l := range reDPPort.FindAllStringSubmatch(o.Appctl("dpif/show"), -1) {
+		of, err := strconv.Atoi(l[2])
+		if l[2] == "LOCAL" {
+			of, err = localPort, nil
+		}
+		dp, err2 := strconv.Atoi(l[3])
+		if err != nil || err2 != nil {
+			o.t.Fatalf("dpif/show: bad port line %q", l[0])
+		}
+		m[dp] = of
+	}
+	return m
 }
 
 // SplitActions splits an OVS datapath action list (the text after

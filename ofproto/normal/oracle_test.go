@@ -88,12 +88,8 @@ func (o *ovsOracle) configure() []PortConfig {
 			o.Run("ovs-ofctl", "mod-port", o.mgmt, p.name, "no-flood")
 		}
 	}
-	// Map datapath port numbers to OpenFlow ports: "    p1 1/3: (system)".
 	o.dp = map[int]flow.PortNo{}
-	re := regexp.MustCompile(`(?m)^\s+(\S+) (\d+)/(\d+):`)
-	for _, m := range re.FindAllStringSubmatch(o.Appctl("dpif/show"), -1) {
-		of, _ := strconv.Atoi(m[2])
-		dp, _ := strconv.Atoi(m[3])
+	for dp, of := range o.DatapathPorts() {
 		o.dp[dp] = flow.PortNo(of)
 	}
 	if len(o.dp) != len(oraclePorts)+1 {

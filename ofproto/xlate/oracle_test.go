@@ -2,7 +2,6 @@ package xlate
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,13 +51,8 @@ func (o *ovsOracle) configure(t *testing.T) []bridge.PortInfo {
 		"--", "set", "port", "p2", "tag=10",
 		"--", "add-port", oracleBridge, "p3", "--", "set", "interface", "p3", "ofport_request=3")
 	o.dp = map[string]string{}
-	re := regexp.MustCompile(`(?m)^\s+(\S+) (\d+|LOCAL)/(\d+):`)
-	for _, m := range re.FindAllStringSubmatch(o.Appctl("dpif/show"), -1) {
-		of := m[2]
-		if of == "LOCAL" {
-			of = strconv.Itoa(int(flow.PortLocal))
-		}
-		o.dp[m[3]] = of
+	for dp, of := range o.DatapathPorts() {
+		o.dp[strconv.Itoa(dp)] = strconv.Itoa(of)
 	}
 	if len(o.dp) != 4 {
 		t.Fatalf("dpif/show mapping %v", o.dp)
