@@ -376,17 +376,31 @@ func (p *Port) reap() uint64 {
 	return bad
 }
 
+// kickRetries bounds the extra sendto calls of one kick while the kernel
+// answers EAGAIN with descriptors left in the tx ring.
+const kickRetries = 3
+
 // kick asks the kernel to transmit the tx ring: sendto(MSG_DONTWAIT), which
 // in copy mode sends the queued frames (up to 32 per call) before it
-// returns. Transient refusals leave the descriptors in the ring for the
-// next kick; they are not errors.
+// returns. EAGAIN with descriptors left (more than 32 queued, or the
+// device was busy) is retried a few times, so that frames do not wait
+// for the next Write. Transient refusals leave the descriptors in the
+// ring for the next kick; they are not errors.
 func (p *Port) kick() error {
-	_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(p.fd), 0, 0, unix.MSG_DONTWAIT, 0, 0)
-	switch e {
-	case 0, unix.EAGAIN, unix.EBUSY, unix.ENOBUFS, unix.ENETDOWN:
-		return nil
+	tx := p.tx.ring
+	for try := 0; ; try++ {
+		_, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(p.fd), 0, 0, unix.MSG_DONTWAIT, 0, 0)
+		switch e {
+		case unix.EAGAIN:
+			if try < kickRetries && atomic.LoadUint32(tx.cons) != *tx.prod {
+				continue
+			}
+			return nil
+		case 0, unix.EBUSY, unix.ENOBUFS, unix.ENETDOWN:
+			return nil
+		}
+		return fmt.Errorf("afxdp %s: sendto: %w", p.name, e)
 	}
-	return fmt.Errorf("afxdp %s: sendto: %w", p.name, e)
 }
 
 // Stats returns the port's counters with the socket's XDP_STATISTICS:

@@ -64,8 +64,10 @@
 // mode the kernel keeps the flag set, so every batch is kicked, and the
 // sendto transmits the ring (up to 32 frames a call, one skb each,
 // through the device's ndo_start_xmit: for a veth, the peer receives them
-// before sendto returns). EAGAIN/EBUSY/ENOBUFS/ENETDOWN leave the
-// descriptors queued for the next kick; other errors are returned. A
+// before sendto returns). EAGAIN with descriptors left is retried up to
+// three times; EAGAIN/EBUSY/ENOBUFS/ENETDOWN then leave the descriptors
+// queued for the next kick (a frame written while the device is down goes
+// out with the next Write after it is up); other errors are returned. A
 // frame that finds no free transmit chunk (512 frames in flight) is
 // dropped and counted in TxDropped; a frame longer than a chunk is
 // counted in TxErrors. Frames are counted as sent when queued.
