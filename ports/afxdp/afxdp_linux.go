@@ -51,6 +51,10 @@ type Port struct {
 	rx struct {
 		sync.Mutex // held by Read; taken by Close before unmapping
 		ring, fill *ring
+		// pending holds receive chunks the fill ring had no room for
+		// (see Read); they go back first on the next Read.
+		pending  [rxFrames]uint64
+		npending int
 	}
 	tx struct {
 		sync.Mutex // serialises Write; taken by Close before unmapping
@@ -257,6 +261,9 @@ func (p *Port) Read(b *ports.Batch) (int, error) {
 		return 0, ports.ErrClosed
 	}
 	rx, fill := p.rx.ring, p.rx.fill
+	if p.rx.npending > 0 {
+		p.givePending()
+	}
 	cons := *rx.cons // ours: only this goroutine (under the mutex) writes it
 	n := min(ringCount(atomic.LoadUint32(rx.prod), cons), ports.BatchSize)
 	if n == 0 {
@@ -282,10 +289,18 @@ func (p *Port) Read(b *ports.Batch) (int, error) {
 		} else {
 			errs++
 		}
-		if chunkOK && room > 0 { // room is always there: one fill slot per receive chunk
+		switch {
+		case !chunkOK:
+		case room > 0:
 			fill.addrs[fprod&fill.mask] = chunk
 			fprod++
 			room--
+		case p.rx.npending < rxFrames:
+			// The kernel publishes its fill consumer index lazily (at
+			// each flush), so the published room can lag behind the
+			// chunks it has taken: keep the chunk for the next Read.
+			p.rx.pending[p.rx.npending] = chunk
+			p.rx.npending++
 		}
 	}
 	atomic.StoreUint32(fill.prod, fprod) // publish the chunks after writing them
@@ -303,6 +318,20 @@ func (p *Port) Read(b *ports.Batch) (int, error) {
 		p.c.RxErrors.Add(errs)
 	}
 	return b.N, nil
+}
+
+// givePending moves pending receive chunks to the fill ring as far as it
+// has room. Called by Read with the rx mutex held.
+func (p *Port) givePending() {
+	fill := p.rx.fill
+	fprod := *fill.prod
+	room := ringFree(fill.size, fprod, atomic.LoadUint32(fill.cons))
+	for ; room > 0 && p.rx.npending > 0; room-- {
+		p.rx.npending--
+		fill.addrs[fprod&fill.mask] = p.rx.pending[p.rx.npending]
+		fprod++
+	}
+	atomic.StoreUint32(fill.prod, fprod)
 }
 
 // Write copies frames 0..b.N-1 of b into free transmit chunks, queues

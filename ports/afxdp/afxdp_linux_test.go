@@ -524,3 +524,48 @@ func BenchmarkVeth(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(received, 1)), "ns/frame")
 	b.ReportMetric(float64(received)/float64(b.N*ports.BatchSize), "delivered")
 }
+
+// TestOverrun floods the port without reading: the rx ring overflows and
+// the kernel's drops show in KernelDrops and RxDropped. Afterwards every
+// receive chunk is back in circulation: more than a ring's worth of
+// frames, read as they come, all arrive.
+func TestOverrun(t *testing.T) {
+	l := newLab(t)
+	peer := l.peer(t)
+	sw := l.open(t, Options{Mode: ModeGeneric})
+	b := ports.NewBatch()
+	var frames [][]byte
+	for i := range ports.BatchSize {
+		frames = append(frames, testFrame("flood", i, 60))
+	}
+	setFrames(b, frames...)
+	for range 3 * rxRingSize / ports.BatchSize {
+		peer.Write(b)
+	}
+	for deadline := time.Now().Add(waitTimeout); sw.Stats().KernelDrops == 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	st := sw.Stats()
+	if st.KernelDrops == 0 || st.RxDropped < st.KernelDrops {
+		t.Fatalf("no kernel drops counted after a flood: %+v", st)
+	}
+	for n, _ := sw.Read(b); n > 0; n, _ = sw.Read(b) {
+	}
+	if got := sw.Stats().RxPackets; got > rxRingSize || got == 0 {
+		t.Fatalf("read %d frames after the flood, want 1..%d", got, rxRingSize)
+	}
+	const n = 2*rxRingSize + 64
+	got := 0
+	for sent := 0; sent < n; sent += ports.BatchSize {
+		frames = frames[:0]
+		for i := range ports.BatchSize {
+			frames = append(frames, testFrame("after-flood", sent+i, 60))
+		}
+		setFrames(b, frames...)
+		peer.Write(b)
+		got += len(readMatching(t, sw, "after-flood", ports.BatchSize))
+	}
+	if got != n {
+		t.Fatalf("after the flood the port read %d/%d frames", got, n)
+	}
+}

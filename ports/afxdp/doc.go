@@ -46,9 +46,11 @@
 // receive chunk, copies it into b.Bufs[i][ports.Headroom:] (the
 // ports.Batch contract: the caller owns the memory; a 64-byte copy costs
 // nanoseconds), and gives the chunk straight back to the fill ring; the
-// fill producer and the rx consumer are published once per batch. As
-// there are exactly as many receive chunks as fill slots, the fill ring
-// always has room. In zero-copy mode, when the driver sets the fill
+// fill producer and the rx consumer are published once per batch. There
+// are exactly as many receive chunks as fill slots, but the kernel
+// publishes its fill consumer index lazily (at each flush), so a chunk
+// that finds no room by the published index is kept in a pending list and
+// given back first by the next Read; no chunk is lost. In zero-copy mode, when the driver sets the fill
 // ring's need_wakeup flag, Read wakes it with recvfrom(MSG_DONTWAIT); in
 // copy mode the kernel never asks. A Read costs no system call.
 //
