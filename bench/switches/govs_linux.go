@@ -23,6 +23,11 @@ type govs struct {
 
 func newGovs(name, binDir string, o Options) *govs { return &govs{name: name, binDir: binDir, o: o} }
 
+// newGovsAFXDP is govs with type=afxdp ports.
+func newGovsAFXDP(o Options) *govs {
+	return &govs{name: NameGovsAFXDP, binDir: o.BinDir, o: o, afxdp: true}
+}
+
 func (s *govs) Name() string { return s.name }
 
 func (s *govs) env() []string { return govsEnv(s.dir) }

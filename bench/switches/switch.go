@@ -112,9 +112,7 @@ func New(name string, o Options) (Switch, error) {
 	case NameGovs:
 		return newGovs(NameGovs, o.BinDir, o), nil
 	case NameGovsAFXDP:
-		g := newGovs(NameGovsAFXDP, o.BinDir, o)
-		g.afxdp = true
-		return g, nil
+		return newGovsAFXDP(o), nil
 	case NameGovsRef:
 		if o.RefBinDir == "" {
 			return nil, fmt.Errorf("%s needs a reference build directory (-ref-bin-dir)", NameGovsRef)
