@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,9 @@ func TestReconcileAFXDP(t *testing.T) {
 	}
 	if got, _ := e.selectCol("Interface", "x1", "error").(string); !strings.Contains(got, "n_rxq=4 is not supported") {
 		t.Fatalf("x1 error %q", got)
+	}
+	if got := fmt.Sprint(e.selectCol("Open_vSwitch", "", "iface_types")); !strings.Contains(got, "afxdp") {
+		t.Fatalf("iface_types %s lacks afxdp", got)
 	}
 	update := func(name string, kv ...string) {
 		e.bumpAndWait(map[string]any{"op": "update", "table": "Interface", "where": []any{[]any{"name", "==", name}},
