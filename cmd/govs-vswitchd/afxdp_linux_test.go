@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -54,6 +55,12 @@ func TestTrafficAFXDP(t *testing.T) {
 	}
 	if !pingReach(a, peer, reachTimeout) {
 		t.Fatalf("no connectivity through afxdp ports\n%s", d.debug(br))
+	}
+	logData, _ := os.ReadFile(d.log)
+	for _, want := range []string{"interface=" + h1 + " type=afxdp ofport=1 xdp-mode-in-use=native", "interface=" + h2 + " type=afxdp ofport=2 xdp-mode-in-use=generic"} {
+		if !strings.Contains(string(logData), want) {
+			t.Errorf("log lacks %q:\n%s", want, logData)
+		}
 	}
 
 	// n_rxq > 1 is refused with Interface.error; the port is gone.

@@ -401,7 +401,11 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 	}
 	lb.ifaces[ic.Name] = li
 	e.results[ic.UUID] = ifaceResult{live: li}
-	e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport)
+	if m, ok := port.(interface{ ModeInUse() string }); ok { // afxdp: what best-effort chose, as OVS's xdp-mode-in-use
+		e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport, "xdp-mode-in-use", m.ModeInUse())
+	} else {
+		e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport)
+	}
 }
 
 // openPatch returns this interface's end of its patch pair: the pending

@@ -232,6 +232,15 @@ func (p *Port) Ifindex() int { return p.ifindex }
 // Mode returns the XDP attach mode in use: "native" or "generic".
 func (p *Port) Mode() string { return p.attachMode }
 
+// ModeInUse names the mode in use as OVS's xdp-mode-in-use does:
+// "native-with-zerocopy", "native" or "generic".
+func (p *Port) ModeInUse() string {
+	if p.zeroCopy {
+		return ModeNativeZeroCopy.String()
+	}
+	return p.attachMode
+}
+
 // Features describes the choices Open made, e.g.
 // "xdp-mode=best-effort attach=native bind=copy need-wakeup=on queue=0".
 func (p *Port) Features() string {

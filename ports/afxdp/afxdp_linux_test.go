@@ -172,7 +172,7 @@ func TestTraffic(t *testing.T) {
 			l := newLab(t)
 			peer := l.peer(t)
 			sw := l.open(t, tt.opts)
-			if sw.Mode() != tt.wantAttach || !strings.Contains(sw.Features(), "attach="+tt.wantAttach) {
+			if sw.Mode() != tt.wantAttach || sw.ModeInUse() != tt.wantAttach || !strings.Contains(sw.Features(), "attach="+tt.wantAttach) {
 				t.Fatalf("attach mode %q (features %q), want %q", sw.Mode(), sw.Features(), tt.wantAttach)
 			}
 			if !l.xdpShown(t) {

@@ -24,6 +24,7 @@ func Open(name string, opts Options) (*Port, error) {
 func (p *Port) Name() string                    { return p.name }
 func (p *Port) Ifindex() int                    { return 0 }
 func (p *Port) Mode() string                    { return "" }
+func (p *Port) ModeInUse() string               { return "" }
 func (p *Port) Features() string                { return "" }
 func (p *Port) PollFD() int                     { return -1 }
 func (p *Port) Read(*ports.Batch) (int, error)  { return 0, errUnimplemented }

@@ -85,8 +85,9 @@
 //     supported" on a veth).
 //   - generic: generic attach; copy-mode socket.
 //
-// Mode and Features report what was chosen, e.g. "xdp-mode=best-effort
-// attach=native bind=copy need-wakeup=on queue=0".
+// Mode, ModeInUse (OVS's xdp-mode-in-use, which govs-vswitchd logs when
+// it adds the interface) and Features report what was chosen, e.g.
+// "xdp-mode=best-effort attach=native bind=copy need-wakeup=on queue=0".
 //
 // Only rx queue 0 is read: options:n_rxq above 1 is refused (ParseOptions)
 // and frames that a multi-queue NIC steers to other queues go to the
