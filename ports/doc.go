@@ -16,7 +16,8 @@
 // one OVS stores in Interface.error ("could not open network device X (No
 // such device)").
 //
-// Implementations: ports/afpacket (AF_PACKET on any netdev), ports/tap
+// Implementations: ports/afpacket (AF_PACKET on any netdev), ports/afxdp
+// (AF_XDP on rx queue 0 of a netdev, for type=afxdp), ports/tap
 // (internal and tap ports), ports/patch (patch port pairs) and
 // ports/memport (in-memory, for tests).
 package ports

@@ -4,6 +4,9 @@
 //   - "govs": bin/govs-vswitchd (with its embedded OVSDB server) started
 //     inside the switch namespace with a private --rundir/--dbdir,
 //     configured with bin/govs-vsctl (bridge br0, NORMAL forwarding);
+//   - "govs-afxdp": the same with type=afxdp ports (options:xdp-mode, as
+//     ovs-afxdp; Start fails with the Interface.error of a port that did
+//     not open);
 //   - "govs-datapath": govs/datapath run in this process with two
 //     AF_PACKET ports and a fixed cross-connect slow path (port 1 ↔ 2),
 //     whose megaflows match in_port and both MACs as OVS NORMAL's do;

@@ -13,7 +13,8 @@ import (
 
 // govs is the govs-vswitchd binary with its embedded OVSDB server.
 type govs struct {
-	name   string // NameGovs or NameGovsRef
+	name   string // NameGovs, NameGovsAFXDP or NameGovsRef
+	afxdp  bool   // ports of type afxdp (options:xdp-mode from Options.XDPMode)
 	binDir string
 	o      Options
 	dir    string
@@ -21,6 +22,11 @@ type govs struct {
 }
 
 func newGovs(name, binDir string, o Options) *govs { return &govs{name: name, binDir: binDir, o: o} }
+
+// newGovsAFXDP is govs with type=afxdp ports.
+func newGovsAFXDP(o Options) *govs {
+	return &govs{name: NameGovsAFXDP, binDir: o.BinDir, o: o, afxdp: true}
+}
 
 func (s *govs) Name() string { return s.name }
 
@@ -39,10 +45,33 @@ func (s *govs) Start(ctx context.Context, t *topo.Topology) error {
 	if err != nil {
 		return err
 	}
-	return govsVsctl(ctx, o, s.dir,
-		[]string{"add-br", BridgeName},
-		[]string{"add-port", BridgeName, t.SwGenDev},
-		[]string{"add-port", BridgeName, t.SwSinkDev})
+	cmds := [][]string{{"add-br", BridgeName}}
+	for _, dev := range []string{t.SwGenDev, t.SwSinkDev} {
+		add := []string{"add-port", BridgeName, dev}
+		if s.afxdp {
+			add = append(add, "--", "set", "interface", dev, "type=afxdp", "options:xdp-mode="+xdpMode(o))
+		}
+		cmds = append(cmds, add)
+	}
+	if err := govsVsctl(ctx, o, s.dir, cmds...); err != nil {
+		return err
+	}
+	if s.afxdp { // an afxdp port can fail to open (no XDP support...): report it
+		for _, dev := range []string{t.SwGenDev, t.SwSinkDev} {
+			if err := waitInterface(ctx, s.dir, dev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// xdpMode is options:xdp-mode for the afxdp ports of o.
+func xdpMode(o Options) string {
+	if o.XDPMode == "" {
+		return "best-effort"
+	}
+	return o.XDPMode
 }
 
 // startGovsDaemon starts govs-vswitchd inside ns with a new private run

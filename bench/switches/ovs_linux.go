@@ -55,11 +55,7 @@ func (s *ovs) Start(ctx context.Context, t *topo.Topology) error {
 	for _, dev := range []string{t.SwGenDev, t.SwSinkDev} {
 		args = append(args, "--", "add-port", BridgeName, dev)
 		if s.afxdp {
-			mode := s.o.XDPMode
-			if mode == "" {
-				mode = "best-effort"
-			}
-			args = append(args, "--", "set", "interface", dev, "type=afxdp", "options:xdp-mode="+mode)
+			args = append(args, "--", "set", "interface", dev, "type=afxdp", "options:xdp-mode="+xdpMode(s.o))
 		}
 	}
 	if _, err := s.vsctl(ctx, args...); err != nil {

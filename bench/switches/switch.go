@@ -13,6 +13,7 @@ import (
 // Switch names.
 const (
 	NameGovs         = "govs"
+	NameGovsAFXDP    = "govs-afxdp"
 	NameGovsDatapath = "govs-datapath"
 	NameOVS          = "ovs"
 	NameOVSAFXDP     = "ovs-afxdp"
@@ -23,7 +24,7 @@ const (
 )
 
 // Names lists every switch, in the order they are measured.
-var Names = []string{NameGovs, NameGovsDatapath, NameOVS, NameOVSAFXDP, NameBridge}
+var Names = []string{NameGovs, NameGovsAFXDP, NameGovsDatapath, NameOVS, NameOVSAFXDP, NameBridge}
 
 // Extra lists the switches that exist but are measured only when named
 // (not by "all").
@@ -66,7 +67,8 @@ type Options struct {
 	RefBinDir string
 	// OVSSchema is the vswitch.ovsschema for ovsdb-tool create.
 	OVSSchema string
-	// XDPMode is options:xdp-mode of the afxdp ports.
+	// XDPMode is options:xdp-mode of the afxdp ports (ovs-afxdp and
+	// govs-afxdp; "" is best-effort).
 	XDPMode string
 	// Workers is the number of govs datapath workers (0: 1).
 	Workers int
@@ -101,7 +103,7 @@ func New(name string, o Options) (Switch, error) {
 		switch name {
 		case NameGovs, NameOVS:
 			return newTunnelPair(name, o), nil
-		case NameGovsDatapath, NameOVSAFXDP, NameBridge:
+		case NameGovsAFXDP, NameGovsDatapath, NameOVSAFXDP, NameBridge:
 			return nil, fmt.Errorf("%w for switch %q (only %v)", ErrNoTunnel, name, TunnelSwitches)
 		}
 		return nil, fmt.Errorf("%w %q (known: %v)", ErrUnknown, name, Names)
@@ -109,6 +111,8 @@ func New(name string, o Options) (Switch, error) {
 	switch name {
 	case NameGovs:
 		return newGovs(NameGovs, o.BinDir, o), nil
+	case NameGovsAFXDP:
+		return newGovsAFXDP(o), nil
 	case NameGovsRef:
 		if o.RefBinDir == "" {
 			return nil, fmt.Errorf("%s needs a reference build directory (-ref-bin-dir)", NameGovsRef)

@@ -19,6 +19,7 @@ func (u unsupported) Stop() error                                 { return nil }
 
 func newGovs(name, _ string, _ Options) Switch     { return unsupported{name} }
 func newGovsDatapath(Options) Switch               { return unsupported{NameGovsDatapath} }
+func newGovsAFXDP(Options) Switch                  { return unsupported{NameGovsAFXDP} }
 func newOVS(name string, _ bool, _ Options) Switch { return unsupported{name} }
 func newBridge() Switch                            { return unsupported{NameBridge} }
 func newTunnelPair(name string, _ Options) Switch  { return unsupported{name} }

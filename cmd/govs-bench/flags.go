@@ -29,7 +29,7 @@ const (
 	kilo         = 1000
 )
 
-const usageHeader = `govs-bench: measure govs, OVS 3.1 (netdev: AF_PACKET and AF_XDP ports) and the
+const usageHeader = `govs-bench: measure govs and OVS 3.1 (netdev), each with AF_PACKET and AF_XDP ports, and the
 Linux bridge in a private generator -> switch -> sink namespace lab (needs root).
 usage: govs-bench [flags]
 
@@ -68,7 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		binDir    = fs.String("bin-dir", run.BinDirDefault(), "directory of govs-vswitchd and govs-vsctl")
 		refBinDir = fs.String("ref-bin-dir", "", "directory of another govs build, measured as switch "+switches.NameGovsRef+" (A/B in the same run)")
 		schema    = fs.String("ovs-schema", switches.DefaultOVSSchema, "OVS vswitch.ovsschema")
-		xdpMode   = fs.String("xdp-mode", defaultXDPMode, "options:xdp-mode of the ovs-afxdp ports (generic, native, best-effort, ...)")
+		xdpMode   = fs.String("xdp-mode", defaultXDPMode, "options:xdp-mode of the ovs-afxdp and govs-afxdp ports (generic, native, best-effort, ...)")
 		workers   = fs.Int("workers", 1, "govs datapath workers")
 		tunnel    = fs.String("tunnel", "", "tunnel scenario: geneve or vxlan; each switch is two instances joined by that tunnel "+
 			"(generator -> switch -> tunnel -> switch -> sink: encap+decap); switches: "+strings.Join(switches.TunnelSwitches, ",")+" (the default with -tunnel)")

@@ -33,7 +33,11 @@
 //     tunnel.ParseConfig, whose errors are OVS's Interface.error texts;
 //     the port registered in the bridge's tunnel.Table, which opens the
 //     shared underlay port through the Opener's UnderlayOpener; a change
-//     of options re-creates the port). Any other type (gre, stt...)
+//     of options re-creates the port), "afxdp" as a ports/afxdp AF_XDP
+//     port through the Opener's OptionsOpener (options xdp-mode, n_rxq,
+//     use-need-wakeup checked by afxdp.ParseOptions, whose errors are
+//     Interface.error; a change of one of them re-creates the port; an
+//     Opener without OptionsOpener refuses the type). Any other type (gre, stt...)
 //     fails with "could not open network device X (unsupported
 //     interface type "T")". ofport: ofport_request, else the ofport in the
 //     database, else the next free number after the last allocated one.

@@ -28,6 +28,7 @@ type liveIface struct {
 	port     ports.Port
 	portName string
 	tnlOpts  string // tunnel only: the options it was built with
+	devOpts  string // afxdp only: the device options it was opened with (deviceOptionsKey)
 	// carrierBase is the device's carrier_changes count when the
 	// reconciler first saw it (-1: not yet), so link_resets counts the
 	// changes since the port was added, as OVS's carrier_resets.
@@ -214,6 +215,9 @@ func (e *engine) changed(li *liveIface, w wantIface) bool {
 	if tunnel.IsTunnelType(li.typ) && optionsKey(w.iface.Options) != li.tnlOpts {
 		return true
 	}
+	if li.typ == TypeAFXDP && deviceOptionsKey(li.typ, w.iface.Options) != li.devOpts {
+		return true
+	}
 	if w.iface.BondError {
 		return true
 	}
@@ -371,6 +375,13 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 		li.peer = ic.Options["peer"]
 	case "", TypeInternal, TypeTap:
 		port, err = e.opener.Open(ic.Name, typ)
+	case TypeAFXDP:
+		if oo, ok := e.opener.(OptionsOpener); ok {
+			li.devOpts = deviceOptionsKey(typ, ic.Options)
+			port, err = oo.OpenWithOptions(ic.Name, typ, ic.Options)
+		} else {
+			err = unsupportedType(ic.Name, ic.Type)
+		}
 	case "geneve", "vxlan":
 		port, err = e.openTunnel(lb, li, ic)
 	default:
@@ -390,7 +401,11 @@ func (e *engine) addIface(lb *liveBridge, b *bridgeCfg, p *portCfg, ic *ifaceCfg
 	}
 	lb.ifaces[ic.Name] = li
 	e.results[ic.UUID] = ifaceResult{live: li}
-	e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport)
+	if m, ok := port.(interface{ ModeInUse() string }); ok { // afxdp: what best-effort chose, as OVS's xdp-mode-in-use
+		e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport, "xdp-mode-in-use", m.ModeInUse())
+	} else {
+		e.log.Info("added interface", "bridge", lb.name, "interface", ic.Name, "type", ic.Type, "ofport", li.ofport)
+	}
 }
 
 // openPatch returns this interface's end of its patch pair: the pending

@@ -35,7 +35,7 @@ const (
 // datapath too.
 var (
 	datapathTypes = []string{"netdev", "system"}
-	ifaceTypes    = []string{"geneve", TypeInternal, TypePatch, TypeSystem, TypeTap, "vxlan"}
+	ifaceTypes    = []string{TypeAFXDP, "geneve", TypeInternal, TypePatch, TypeSystem, TypeTap, "vxlan"}
 )
 
 // Datum constructors.
