@@ -16,8 +16,7 @@
 //   - Every command is bounded (10 s); without root or without the ip
 //     tool, Require and New skip the test.
 //
-// It is the one copy of these helpers for ports (ports/internal/netnstest
-// forwards to it), datapath (datapath/datapathtest) and the rest of the
-// tree. Only tests and test-support packages import it; it allocates
-// freely.
+// It is the one copy of these helpers for ports, datapath
+// (datapath/datapathtest) and the rest of the tree. Only tests and
+// test-support packages import it; it allocates freely.
 package netnstest

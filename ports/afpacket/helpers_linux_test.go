@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"govs/internal/netnstest"
 	"govs/ports"
-	"govs/ports/internal/netnstest"
 )
 
 // Test network: nsS holds the switch end (the port under test), nsP the

@@ -15,9 +15,9 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"govs/internal/netnstest"
 	"govs/ports"
 	"govs/ports/afpacket"
-	"govs/ports/internal/netnstest"
 )
 
 const waitTimeout = 3 * time.Second
