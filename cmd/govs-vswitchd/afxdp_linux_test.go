@@ -23,21 +23,7 @@ func TestTrafficAFXDP(t *testing.T) {
 	d := newTestDaemon(t)
 	sock := d.sock()
 	br := uniq("b")
-	ns1, ns2 := uniq("n1x"), uniq("n2x")
-	h1, c1, h2, c2 := uniq("h1"), uniq("c1"), uniq("h2"), uniq("c2")
-	netns(t, ns1)
-	netns(t, ns2)
-	vethPair(t, h1, c1)
-	vethPair(t, h2, c2)
-	for _, x := range []struct{ ns, c, addr string }{{ns1, c1, "10.78.0.1/24"}, {ns2, c2, "10.78.0.2/24"}} {
-		mustRun(t, "ip", "link", "set", x.c, "netns", x.ns)
-		mustRun(t, "ip", "-n", x.ns, "addr", "add", x.addr, "dev", x.c)
-		mustRun(t, "ip", "-n", x.ns, "link", "set", x.c, "up")
-	}
-	mustRun(t, "ip", "link", "set", h1, "up")
-	mustRun(t, "ip", "link", "set", h2, "up")
-	a := icmpInNS(t, ns1)
-	const peer = "10.78.0.2"
+	h1, h2, a, peer := twoHosts(t, "10.78.0")
 
 	vsctl(t, sock, "add-br", br)
 	vsctl(t, sock, "add-port", br, h1, "--", "set", "interface", h1, "type=afxdp")

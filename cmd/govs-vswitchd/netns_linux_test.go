@@ -62,6 +62,28 @@ func icmpInNS(t *testing.T, ns string) net.PacketConn {
 	return c
 }
 
+// twoHosts builds the traffic tests' pair of hosts: two namespaces holding
+// c1 (<subnet>.1/24) and c2 (<subnet>.2/24), whose veth peers h1 and h2 stay
+// in the test's namespace, all up. It returns h1, h2, an ICMP socket in the
+// first namespace and the second host's address.
+func twoHosts(t *testing.T, subnet string) (h1, h2 string, icmp net.PacketConn, peer string) {
+	t.Helper()
+	ns1, ns2 := uniq("n1x"), uniq("n2x")
+	h1, c1, h2, c2 := uniq("h1"), uniq("c1"), uniq("h2"), uniq("c2")
+	netns(t, ns1)
+	netns(t, ns2)
+	vethPair(t, h1, c1)
+	vethPair(t, h2, c2)
+	for _, x := range []struct{ ns, c, addr string }{{ns1, c1, subnet + ".1/24"}, {ns2, c2, subnet + ".2/24"}} {
+		mustRun(t, "ip", "link", "set", x.c, "netns", x.ns)
+		mustRun(t, "ip", "-n", x.ns, "addr", "add", x.addr, "dev", x.c)
+		mustRun(t, "ip", "-n", x.ns, "link", "set", x.c, "up")
+	}
+	mustRun(t, "ip", "link", "set", h1, "up")
+	mustRun(t, "ip", "link", "set", h2, "up")
+	return h1, h2, icmpInNS(t, ns1), subnet + ".2"
+}
+
 // ICMP echo, as ping.
 const (
 	icmpEchoRequest = 8
