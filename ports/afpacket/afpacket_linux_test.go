@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"govs/ports"
+	"govs/ports/internal/porttest"
 )
 
 func TestABIConstants(t *testing.T) {
@@ -139,7 +140,7 @@ func TestReceive(t *testing.T) {
 					ps = append(ps, payload)
 				}
 				l.sendUDP(t, dst, ps...)
-				got := readMatching(t, p, b, marker, count, waitTimeout)
+				got := porttest.ReadMatching(t, p, b, marker, count, waitTimeout)
 				if len(got) != count {
 					t.Fatalf("read %d frames with marker, want %d", len(got), count)
 				}
@@ -203,7 +204,7 @@ func TestTransmit(t *testing.T) {
 				copy(payload, fmt.Sprintf("govs-tx-%d", i))
 				f := udpFrame(peerMAC, switchMAC, tt.vid, src, dst, 5555, port, payload)
 				b := ports.NewBatch()
-				setFrames(b, f, f, f)
+				porttest.SetFrames(b, f, f, f)
 				before := p.Stats()
 				if n, err := p.Write(b); n != 3 || err != nil {
 					t.Fatalf("Write = %d, %v", n, err)
@@ -224,7 +225,7 @@ func TestTransmit(t *testing.T) {
 					t.Fatalf("tx stats before %+v after %+v", before, s)
 				}
 				// Our own frames must not come back to Read.
-				if got := readMatching(t, p, b, payload[:10], 1, 200*time.Millisecond); len(got) != 0 {
+				if got := porttest.ReadMatching(t, p, b, payload[:10], 1, 200*time.Millisecond); len(got) != 0 {
 					t.Fatalf("read back %d of our own frames", len(got))
 				}
 			})
@@ -249,7 +250,7 @@ func TestIgnoresOutgoing(t *testing.T) {
 			b := ports.NewBatch()
 			// The peer's ICMP port unreachable quotes the marker: it is
 			// inbound and fine. Only the UDP frames are outgoing.
-			for _, f := range readMatching(t, p, b, marker, 4, 300*time.Millisecond) {
+			for _, f := range porttest.ReadMatching(t, p, b, marker, 4, 300*time.Millisecond) {
 				if f[ethHeaderLen+ipProtoOff] == ipProtoUDP {
 					t.Fatalf("read an outgoing frame: %x", f[:min(len(f), 42)])
 				}
@@ -264,7 +265,7 @@ func TestWriteInvalidFrames(t *testing.T) {
 	p := l.open(t, Options{})
 	b := ports.NewBatch()
 	good := udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, discardPort, []byte("x"))
-	setFrames(b, good, good[:10], good)
+	porttest.SetFrames(b, good, good[:10], good)
 	b.Off[2] = len(b.Bufs[2]) // out of bounds
 	n, err := p.Write(b)
 	if n != 1 || err != nil {
@@ -287,7 +288,7 @@ func TestReceiveTooLong(t *testing.T) {
 			b.Bufs[i] = b.Bufs[i][:ports.Headroom+200]
 		}
 		l.sendUDP(t, switchIP, bytes.Repeat([]byte{'L'}, 500), []byte("govs-short"))
-		got := readMatching(t, p, b, []byte("govs-short"), 1, waitTimeout)
+		got := porttest.ReadMatching(t, p, b, []byte("govs-short"), 1, waitTimeout)
 		if len(got) != 1 {
 			t.Fatal("short frame not received")
 		}
@@ -314,12 +315,12 @@ func TestJumbo(t *testing.T) {
 		payload := bytes.Repeat([]byte{'j'}, mtu-ipv4HdrLen-udpHdrLen)
 		copy(payload, "govs-jumbo")
 		l.sendUDP(t, switchIP, payload)
-		got := readMatching(t, p, b, []byte("govs-jumbo"), 1, waitTimeout)
+		got := porttest.ReadMatching(t, p, b, []byte("govs-jumbo"), 1, waitTimeout)
 		if len(got) != 1 || len(got[0]) != ethHeaderLen+mtu {
 			t.Fatalf("jumbo: got %d frames", len(got))
 		}
 		c := l.listenUDP(t, peerIP, 40100)
-		setFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, 40100, payload))
+		porttest.SetFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, 40100, payload))
 		if n, err := p.Write(b); n != 1 || err != nil {
 			t.Fatalf("Write jumbo = %d, %v", n, err)
 		}
@@ -362,7 +363,7 @@ func TestPollFD(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("poll = %d, %v", n, err)
 	}
-	if got := readMatching(t, p, b, []byte("govs-poll"), 1, waitTimeout); len(got) != 1 {
+	if got := porttest.ReadMatching(t, p, b, []byte("govs-poll"), 1, waitTimeout); len(got) != 1 {
 		t.Fatal("frame not read after poll")
 	}
 }
@@ -434,12 +435,12 @@ func TestVLANRaw(t *testing.T) {
 				f := udpFrame(switchMAC, peerMAC, int(tt.tci), peerIP10, switchIP10, 1, discardPort, marker)
 				binary.BigEndian.PutUint16(f[12:], tt.tpid)
 				b := ports.NewBatch()
-				setFrames(b, f, f)
+				porttest.SetFrames(b, f, f)
 				restored := tt.to.rx.vlanRestored
 				if n, err := tt.from.Write(b); n != 2 || err != nil {
 					t.Fatalf("Write = %d, %v", n, err)
 				}
-				got := readMatching(t, tt.to, b, marker, 2, waitTimeout)
+				got := porttest.ReadMatching(t, tt.to, b, marker, 2, waitTimeout)
 				if len(got) != 2 {
 					t.Fatalf("read %d tagged frames, want 2", len(got))
 				}
@@ -475,7 +476,7 @@ func TestAllocs(t *testing.T) {
 		for i := range frames {
 			frames[i] = f
 		}
-		setFrames(in, frames...)
+		porttest.SetFrames(in, frames...)
 		got := 0
 		a := testing.AllocsPerRun(50, func() {
 			sw.Write(in)
@@ -510,7 +511,7 @@ func BenchmarkVeth(b *testing.B) {
 			for i := range frames {
 				frames[i] = f
 			}
-			setFrames(in, frames...)
+			porttest.SetFrames(in, frames...)
 			received := 0
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -545,7 +546,7 @@ func TestConcurrent(t *testing.T) {
 			for i := range frames {
 				frames[i] = f
 			}
-			setFrames(b, frames...)
+			porttest.SetFrames(b, frames...)
 			for range 50 {
 				if _, err := sw.Write(b); err != nil {
 					t.Errorf("Write: %v", err)
@@ -592,7 +593,7 @@ func BenchmarkVethWrite(b *testing.B) {
 	for i := range frames {
 		frames[i] = f
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	sent := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -645,7 +646,7 @@ func TestDeviceDownUp(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		setFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, discardPort, []byte("govs-up")))
+		porttest.SetFrames(b, udpFrame(peerMAC, switchMAC, -1, switchIP, peerIP, 1, discardPort, []byte("govs-up")))
 		if n, err := p.Write(b); n != 1 || err != nil {
 			t.Fatalf("Write after down/up = %d, %v", n, err)
 		}

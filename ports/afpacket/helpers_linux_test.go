@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"govs/internal/netnstest"
-	"govs/ports"
 )
 
 // Test network: nsS holds the switch end (the port under test), nsP the
@@ -146,33 +145,6 @@ func (l *lab) listenUDP(tb testing.TB, addr netip.Addr, port uint16) *net.UDPCon
 	return c
 }
 
-// readMatching reads from p until want frames containing marker arrived or
-// the timeout passes, and returns those frames (copies).
-func readMatching(tb testing.TB, p *Port, b *ports.Batch, marker []byte, want int, timeout time.Duration) [][]byte {
-	tb.Helper()
-	var got [][]byte
-	deadline := time.Now().Add(timeout)
-	for len(got) < want && time.Now().Before(deadline) {
-		n, err := p.Read(b)
-		if err != nil {
-			tb.Fatalf("Read: %v", err)
-		}
-		if n == 0 {
-			time.Sleep(time.Millisecond)
-			continue
-		}
-		for i := range n {
-			if b.Off[i] != ports.Headroom { // tags are restored in place
-				tb.Fatalf("frame %d at Off %d, want Headroom", i, b.Off[i])
-			}
-			if bytes.Contains(b.Frame(i), marker) {
-				got = append(got, append([]byte(nil), b.Frame(i)...))
-			}
-		}
-	}
-	return got
-}
-
 // udpFrame builds an Ethernet (optionally 802.1Q-tagged) IPv4/UDP frame.
 func udpFrame(dstMAC, srcMAC net.HardwareAddr, vid int, src, dst netip.Addr, sport, dport uint16, payload []byte) []byte {
 	var f []byte
@@ -204,13 +176,4 @@ func udpFrame(dstMAC, srcMAC net.HardwareAddr, vid int, src, dst netip.Addr, spo
 	f = binary.BigEndian.AppendUint16(f, uint16(udpHdrLen+len(payload)))
 	f = append(f, 0, 0) // no UDP checksum
 	return append(f, payload...)
-}
-
-// setFrames puts frames into b at Headroom.
-func setFrames(b *ports.Batch, frames ...[]byte) {
-	b.Reset()
-	for i, f := range frames {
-		b.Len[i] = copy(b.Bufs[i][ports.Headroom:], f)
-	}
-	b.N = len(frames)
 }

@@ -18,6 +18,7 @@ import (
 	"govs/internal/netnstest"
 	"govs/ports"
 	"govs/ports/afpacket"
+	"govs/ports/internal/porttest"
 )
 
 const waitTimeout = 3 * time.Second
@@ -85,39 +86,11 @@ func testFrame(marker string, seq, size int) []byte {
 	return f
 }
 
-func setFrames(b *ports.Batch, frames ...[]byte) {
-	b.Reset()
-	for i, f := range frames {
-		b.Len[i] = copy(b.Bufs[i][ports.Headroom:], f)
-	}
-	b.N = len(frames)
-}
-
 // readMatching reads from p until want frames containing marker arrived
 // or the timeout passes.
 func readMatching(tb testing.TB, p ports.Port, marker string, want int) [][]byte {
 	tb.Helper()
-	b := ports.NewBatch()
-	var got [][]byte
-	for deadline := time.Now().Add(waitTimeout); len(got) < want && time.Now().Before(deadline); {
-		n, err := p.Read(b)
-		if err != nil {
-			tb.Fatalf("Read: %v", err)
-		}
-		if n == 0 {
-			time.Sleep(time.Millisecond)
-			continue
-		}
-		for i := range n {
-			if b.Off[i] != ports.Headroom {
-				tb.Fatalf("frame %d at Off %d, want Headroom", i, b.Off[i])
-			}
-			if bytes.Contains(b.Frame(i), []byte(marker)) {
-				got = append(got, append([]byte(nil), b.Frame(i)...))
-			}
-		}
-	}
-	return got
+	return porttest.ReadMatching(tb, p, ports.NewBatch(), []byte(marker), want, waitTimeout)
 }
 
 func TestOpenMissingDevice(t *testing.T) {
@@ -189,7 +162,7 @@ func TestTraffic(t *testing.T) {
 				for i := 0; i < ports.BatchSize && sent+i < n; i++ {
 					frames = append(frames, testFrame("to-port", sent+i, 60))
 				}
-				setFrames(b, frames...)
+				porttest.SetFrames(b, frames...)
 				w, err := peer.Write(b)
 				if err != nil || w != len(frames) {
 					t.Fatalf("peer Write = %d, %v", w, err)
@@ -207,7 +180,7 @@ func TestTraffic(t *testing.T) {
 				for i := range ports.BatchSize {
 					frames = append(frames, testFrame(fmt.Sprintf("from-port-%d", round), i, 60+i))
 				}
-				setFrames(b, frames...)
+				porttest.SetFrames(b, frames...)
 				w, err := sw.Write(b)
 				if err != nil {
 					t.Fatalf("Write: %v", err)
@@ -263,7 +236,7 @@ func TestPassAfterClose(t *testing.T) {
 	}
 	defer ps.Close()
 	b := ports.NewBatch()
-	setFrames(b, testFrame("after-close", 0, 60))
+	porttest.SetFrames(b, testFrame("after-close", 0, 60))
 	if _, err := peer.Write(b); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +263,7 @@ func TestBusy(t *testing.T) {
 		t.Fatal("the failed Open detached the first port's program")
 	}
 	b := ports.NewBatch()
-	setFrames(b, testFrame("busy", 0, 60))
+	porttest.SetFrames(b, testFrame("busy", 0, 60))
 	peer.Write(b)
 	if got := readMatching(t, sw, "busy", 1); len(got) != 1 {
 		t.Fatal("first port no longer receives")
@@ -335,7 +308,7 @@ func TestAllocs(t *testing.T) {
 	for i := range ports.BatchSize {
 		frames = append(frames, testFrame("alloc", i, 60))
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	got := 0
 	if a := testing.AllocsPerRun(50, func() {
 		peer.Write(in)
@@ -368,7 +341,7 @@ func TestConcurrentClose(t *testing.T) {
 	loop := func(f func(*ports.Batch) (int, error)) {
 		defer wg.Done()
 		b := ports.NewBatch()
-		setFrames(b, testFrame("race", 0, 60))
+		porttest.SetFrames(b, testFrame("race", 0, 60))
 		for {
 			select {
 			case <-stop:
@@ -451,7 +424,7 @@ func TestDeviceDownUp(t *testing.T) {
 			sw := l.open(t, Options{Mode: m})
 			b := ports.NewBatch()
 			l.nsS.Exec(t, "ip", "link", "set", l.swDev, "down")
-			setFrames(b, testFrame("while-down", 0, 60))
+			porttest.SetFrames(b, testFrame("while-down", 0, 60))
 			if _, err := sw.Write(b); err != nil {
 				t.Fatalf("Write with the device down: %v", err)
 			}
@@ -462,14 +435,14 @@ func TestDeviceDownUp(t *testing.T) {
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
-			setFrames(b, testFrame("after-up", 0, 60))
+			porttest.SetFrames(b, testFrame("after-up", 0, 60))
 			if _, err := sw.Write(b); err != nil {
 				t.Fatalf("Write after up: %v", err)
 			}
 			if got := readMatching(t, peer, "after-up", 1); len(got) != 1 {
 				t.Fatal("peer did not receive after up")
 			}
-			setFrames(b, testFrame("to-port-after-up", 0, 60))
+			porttest.SetFrames(b, testFrame("to-port-after-up", 0, 60))
 			peer.Write(b)
 			if got := readMatching(t, sw, "to-port-after-up", 1); len(got) != 1 {
 				t.Fatal("port did not receive after up")
@@ -489,7 +462,7 @@ func BenchmarkVethWrite(b *testing.B) {
 	for i := range ports.BatchSize {
 		frames = append(frames, testFrame("bench", i, 60))
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	sent := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -511,7 +484,7 @@ func BenchmarkVeth(b *testing.B) {
 	for i := range ports.BatchSize {
 		frames = append(frames, testFrame("bench", i, 60))
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	received := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -538,7 +511,7 @@ func TestOverrun(t *testing.T) {
 	for i := range ports.BatchSize {
 		frames = append(frames, testFrame("flood", i, 60))
 	}
-	setFrames(b, frames...)
+	porttest.SetFrames(b, frames...)
 	for range 3 * rxRingSize / ports.BatchSize {
 		peer.Write(b)
 	}
@@ -561,7 +534,7 @@ func TestOverrun(t *testing.T) {
 		for i := range ports.BatchSize {
 			frames = append(frames, testFrame("after-flood", sent+i, 60))
 		}
-		setFrames(b, frames...)
+		porttest.SetFrames(b, frames...)
 		peer.Write(b)
 		got += len(readMatching(t, sw, "after-flood", ports.BatchSize))
 	}

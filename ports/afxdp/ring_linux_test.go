@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"govs/ports"
+	"govs/ports/internal/porttest"
 )
 
 // fakeRing is a ring in ordinary memory, for driving Read and Write
@@ -145,7 +146,7 @@ func TestWriteChunks(t *testing.T) {
 	for i := range ports.BatchSize {
 		frames = append(frames, testFrame("tx", i, 60+i))
 	}
-	setFrames(b, frames...)
+	porttest.SetFrames(b, frames...)
 	total := 0
 	for range txFrames/ports.BatchSize + 1 {
 		n, err := p.Write(b)
@@ -176,7 +177,7 @@ func TestWriteChunks(t *testing.T) {
 		comp.addrs[*comp.prod&comp.mask] = a
 		*comp.prod++
 	}
-	setFrames(b, frames[:8]...)
+	porttest.SetFrames(b, frames[:8]...)
 	if n, _ := p.Write(b); n != 8 {
 		t.Fatalf("Write after completions = %d, want 8", n)
 	}

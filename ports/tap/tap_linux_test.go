@@ -15,6 +15,7 @@ import (
 
 	"govs/internal/netnstest"
 	"govs/ports"
+	"govs/ports/internal/porttest"
 )
 
 var (
@@ -184,30 +185,6 @@ func (l *tapLab) sendUDP(tb testing.TB, payloads ...[]byte) {
 	}
 }
 
-func readMatching(tb testing.TB, p *Port, b *ports.Batch, marker []byte, want int, timeout time.Duration) [][]byte {
-	tb.Helper()
-	var got [][]byte
-	for deadline := time.Now().Add(timeout); len(got) < want && time.Now().Before(deadline); {
-		n, err := p.Read(b)
-		if err != nil {
-			tb.Fatalf("Read: %v", err)
-		}
-		if n == 0 {
-			time.Sleep(time.Millisecond)
-			continue
-		}
-		for i := range n {
-			if b.Off[i] != ports.Headroom {
-				tb.Fatalf("frame at Off %d", b.Off[i])
-			}
-			if bytes.Contains(b.Frame(i), marker) {
-				got = append(got, append([]byte(nil), b.Frame(i)...))
-			}
-		}
-	}
-	return got
-}
-
 func TestReceive(t *testing.T) {
 	l := newTapLab(t)
 	b := ports.NewBatch()
@@ -231,7 +208,7 @@ func TestReceive(t *testing.T) {
 			}
 			before := l.p.Stats()
 			l.sendUDP(t, ps...)
-			got := readMatching(t, l.p, b, marker, tt.count, waitTimeout)
+			got := porttest.ReadMatching(t, l.p, b, marker, tt.count, waitTimeout)
 			if len(got) != tt.count {
 				t.Fatalf("read %d frames, want %d", len(got), tt.count)
 			}
@@ -255,7 +232,7 @@ func TestReceiveTooLong(t *testing.T) {
 		b.Bufs[i] = b.Bufs[i][:ports.Headroom+200]
 	}
 	l.sendUDP(t, bytes.Repeat([]byte{'L'}, 500), []byte("govs-short"))
-	if got := readMatching(t, l.p, b, []byte("govs-short"), 1, waitTimeout); len(got) != 1 {
+	if got := porttest.ReadMatching(t, l.p, b, []byte("govs-short"), 1, waitTimeout); len(got) != 1 {
 		t.Fatal("short frame not read after the long one")
 	}
 	if s := l.p.Stats(); s.RxErrors < 1 {
@@ -291,14 +268,6 @@ func udpFrame(dstMAC, srcMAC net.HardwareAddr, src, dst netip.Addr, sport, dport
 	return append(f, payload...)
 }
 
-func setFrames(b *ports.Batch, frames ...[]byte) {
-	b.Reset()
-	for i, f := range frames {
-		b.Len[i] = copy(b.Bufs[i][ports.Headroom:], f)
-	}
-	b.N = len(frames)
-}
-
 func TestTransmit(t *testing.T) {
 	l := newTapLab(t)
 	var c *net.UDPConn
@@ -314,7 +283,7 @@ func TestTransmit(t *testing.T) {
 	copy(payload, "govs-tap-tx")
 	f := udpFrame(l.tapMAC, switchMAC, switchIP, hostIP, 5555, port, payload)
 	b := ports.NewBatch()
-	setFrames(b, f, f[:10], f)
+	porttest.SetFrames(b, f, f[:10], f)
 	n, err := l.p.Write(b)
 	if n != 2 || err != nil {
 		t.Fatalf("Write = %d, %v", n, err)
@@ -330,7 +299,7 @@ func TestTransmit(t *testing.T) {
 	if s := l.p.Stats(); s.TxPackets != 2 || s.TxErrors != 1 || s.TxBytes != uint64(2*len(f)) {
 		t.Fatalf("stats %+v", s)
 	}
-	if got := readMatching(t, l.p, b, []byte("govs-tap-tx"), 1, 200*time.Millisecond); len(got) != 0 {
+	if got := porttest.ReadMatching(t, l.p, b, []byte("govs-tap-tx"), 1, 200*time.Millisecond); len(got) != 0 {
 		t.Fatal("own frame read back")
 	}
 }
@@ -343,7 +312,7 @@ func TestPollFDAndClose(t *testing.T) {
 	if n := poll(t, fds, waitTimeout); n != 1 {
 		t.Fatalf("poll = %d", n)
 	}
-	if got := readMatching(t, l.p, b, []byte("govs-poll"), 1, waitTimeout); len(got) != 1 {
+	if got := porttest.ReadMatching(t, l.p, b, []byte("govs-poll"), 1, waitTimeout); len(got) != 1 {
 		t.Fatal("frame not read")
 	}
 	l.p.Close()
@@ -373,7 +342,7 @@ func TestAllocs(t *testing.T) {
 	for i := range frames {
 		frames[i] = f
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	got := 0
 	a := testing.AllocsPerRun(runs, func() {
 		l.p.Write(in)
@@ -398,7 +367,7 @@ func BenchmarkWrite(b *testing.B) {
 	for i := range frames {
 		frames[i] = f
 	}
-	setFrames(in, frames...)
+	porttest.SetFrames(in, frames...)
 	sent := 0
 	b.ReportAllocs()
 	for b.Loop() {
