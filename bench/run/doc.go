@@ -25,6 +25,22 @@
 // veth) and each switch is its tunnel scenario (bench/switches); the
 // report names its cases "<switch>+<tunnel>".
 //
+// The sink costs the switch as little as the kernel allows, and the same
+// for every switch. The sink's kernel receives each frame in the softirq
+// of the veth transmit, that is on the switch's sending thread, so its
+// work is charged to the switch. Its veth's own address is not the one
+// the frames are sent to (topo.SinkDevMAC): its kernel sees them as
+// PACKET_OTHERHOST and drops them at the top of ip_rcv instead of looking
+// up a route for each (ip_route_input_slow, ip_error; govs 0.31 -> 0.37
+// Mpps at 64 B when the address was changed mid-run). It reads them from
+// a TPACKET_V2 ring (sinkRingFrames slots) rather than with recvmmsg:
+// per frame, the copy into a slot costs the sender about what the
+// skb_clone and queueing for recvmmsg did (perf: ~0.5 µs either way),
+// but the sink itself then makes no system call per batch, which leaves
+// more of the two CPUs to the switch. A larger ring costs the sender
+// more (cold slot headers). The generator's port only sends, with
+// sendmmsg and PACKET_QDISC_BYPASS (no copy to the packet taps).
+//
 // A switch that fails to start, or forwards nothing within probeTimeout,
 // is reported as unavailable with the reason, and the run continues.
 // Everything created is removed when Run returns, including on error or

@@ -51,7 +51,7 @@ func TestTopology(t *testing.T) {
 		{tp.Switch, tp.SwGenDev, "UP"},
 		{tp.Switch, tp.SwSinkDev, "UP"},
 		{tp.Gen, tp.GenDev, GenMAC.String()},
-		{tp.Sink, tp.SinkDev, SinkMAC.String()},
+		{tp.Sink, tp.SinkDev, SinkDevMAC.String()},
 	}
 	for _, tt := range tests {
 		out, err := tt.ns.Run("ip", "link", "show", tt.dev)
@@ -124,7 +124,7 @@ func TestTunnelTopology(t *testing.T) {
 		{tp.Switch, tp.UnderDev, "mtu 1600"},
 		{tp.Switch2, tp.Under2Dev, "mtu 1600"},
 		{tp.Gen, tp.GenDev, GenMAC.String()},
-		{tp.Sink, tp.SinkDev, SinkMAC.String()},
+		{tp.Sink, tp.SinkDev, SinkDevMAC.String()},
 	}
 	for _, tt := range tests {
 		out, err := tt.ns.Run("ip", "link", "show", tt.dev)

@@ -1,6 +1,7 @@
 package topo
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -21,5 +22,16 @@ func TestUniqueName(t *testing.T) {
 	}
 	if n := UniqueName("gbw"); !strings.HasPrefix(n, "gbw") {
 		t.Fatalf("prefix lost: %q", n)
+	}
+}
+
+// The sink veth must not own the generated frames' destination, or the
+// sink's kernel routes every measured frame (PACKET_HOST).
+func TestSinkDevMAC(t *testing.T) {
+	if bytes.Equal(SinkDevMAC, SinkMAC) || bytes.Equal(SinkDevMAC, GenMAC) {
+		t.Fatalf("SinkDevMAC %v collides with SinkMAC %v or GenMAC %v", SinkDevMAC, SinkMAC, GenMAC)
+	}
+	if SinkDevMAC[0]&1 != 0 || SinkDevMAC[0]&2 == 0 {
+		t.Fatalf("SinkDevMAC %v is not a locally administered unicast address", SinkDevMAC)
 	}
 }
