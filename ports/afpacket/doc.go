@@ -45,6 +45,9 @@
 // buffer is full (EAGAIN/ENOBUFS) the rest of the batch is dropped and
 // counted in TxDropped; other errors are returned as well. Write never
 // blocks. Writes are serialised by a mutex, so any goroutine may call it.
+// A PACKET_TX_RING was tried instead (one send per batch) and was not
+// faster: the kernel still builds an skb per frame, a paged one that costs
+// the receiver more (docs/PERFORMANCE.md).
 //
 // # Socket setup, kernel features and fallbacks
 //
