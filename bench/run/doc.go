@@ -32,14 +32,15 @@
 // the frames are sent to (topo.SinkDevMAC): its kernel sees them as
 // PACKET_OTHERHOST and drops them at the top of ip_rcv instead of looking
 // up a route for each (ip_route_input_slow, ip_error; govs 0.31 -> 0.37
-// Mpps at 64 B when the address was changed mid-run). It reads them from
-// a TPACKET_V2 ring (sinkRingFrames slots) rather than with recvmmsg:
-// per frame, the copy into a slot costs the sender about what the
-// skb_clone and queueing for recvmmsg did (perf: ~0.5 µs either way),
-// but the sink itself then makes no system call per batch, which leaves
-// more of the two CPUs to the switch. A larger ring costs the sender
-// more (cold slot headers). The generator's port only sends, with
-// sendmmsg and PACKET_QDISC_BYPASS (no copy to the packet taps).
+// Mpps at 64 B when the address was changed mid-run). It reads with
+// recvmmsg (a 32 MiB receive buffer), not a TPACKET_V2 ring: perf of
+// govs's worker thread put the sink's share per frame at 0.41 to 0.49 µs
+// with recvmmsg (packet_rcv: skb_clone, queueing, the sink's wake-up)
+// and 0.47 to 0.60 µs with a ring of 512 to 16384 slots (tpacket_rcv:
+// packet_lookup_frame and __packet_rcv_has_room on slot headers the
+// sink's CPU last touched), the larger the ring the more. The
+// generator's port only sends, with sendmmsg and PACKET_QDISC_BYPASS (no
+// copy to the packet taps).
 //
 // A switch that fails to start, or forwards nothing within probeTimeout,
 // is reported as unavailable with the reason, and the run continues.

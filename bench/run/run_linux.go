@@ -24,15 +24,9 @@ const (
 	// probeTimeout is how long a switch gets to forward its first frame.
 	probeTimeout = 5 * time.Second
 	probeEvery   = 50 * time.Millisecond
-	// sinkRingFrames is the size of the sink's TPACKET_V2 receive ring:
-	// 8192 slots of 2 KiB (16 MiB) hold over 20 ms of the fastest
-	// switch's output while the sink is off the CPU. A larger ring costs
-	// the sending switch more per frame (the kernel's look-ups of cold
-	// slot headers, packet_lookup_frame and __packet_rcv_has_room: perf
-	// with 16384 slots). sinkRcvBuf is the receive buffer if the ring
-	// cannot be set up.
-	sinkRingFrames = 1 << 13
-	sinkRcvBuf     = 32 << 20
+	// sinkRcvBuf is the sink socket's receive buffer (recvmmsg; see
+	// the package doc for why not a TPACKET_V2 ring).
+	sinkRcvBuf = 32 << 20
 	// seqShift gives each measurement 2^seqShift sequence numbers.
 	seqShift = 40
 	// flowSetupSize is the frame size of the flow-setup measurement.
@@ -122,7 +116,7 @@ func Run(ctx context.Context, cfg Config) (rep *report.Report, err error) {
 
 // openPorts opens the generator's port (it only sends: recvmmsg, so no
 // ring memory for the few flooded frames that reach it) and the sink's
-// (promiscuous, TPACKET_V2 ring: see the package doc).
+// (promiscuous, recvmmsg: see the package doc).
 func (l *lab) openPorts() error {
 	err := l.t.Gen.Do(func() (err error) {
 		l.gen, err = afpacket.Open(l.t.GenDev, afpacket.Options{NoPromisc: true, RecvMmsg: true})
@@ -132,7 +126,7 @@ func (l *lab) openPorts() error {
 		return err
 	}
 	err = l.t.Sink.Do(func() (err error) {
-		l.sink, err = afpacket.Open(l.t.SinkDev, afpacket.Options{RcvBuf: sinkRcvBuf, RingFrames: sinkRingFrames})
+		l.sink, err = afpacket.Open(l.t.SinkDev, afpacket.Options{RcvBuf: sinkRcvBuf, RecvMmsg: true})
 		return err
 	})
 	if err != nil {
