@@ -22,9 +22,13 @@ type Port struct {
 	fd      int
 	file    *os.File
 	rc      syscall.RawConn
-	feat    features
-	closed  atomic.Bool
-	c       ports.Counters
+	// txFile/txRC is the transmit socket: unbound, protocol 0 (it
+	// receives nothing) and in no epoll set. See the package doc.
+	txFile *os.File
+	txRC   syscall.RawConn
+	feat   features
+	closed atomic.Bool
+	c      ports.Counters
 
 	rx   rxState // owned by the goroutine calling Read
 	ring *ringRx // the TPACKET_V2 rx ring; nil when reading with recvmmsg
@@ -65,6 +69,7 @@ type txState struct {
 	n     int // messages sent by the last call
 	errno unix.Errno
 	fn    func(uintptr) bool
+	sll   unix.RawSockaddrLinklayer // the destination device of every message
 }
 
 // Open opens an AF_PACKET port on the netdev called name. Errors that
@@ -96,8 +101,37 @@ func Open(name string, opts Options) (*Port, error) {
 		return nil, &ports.OpenError{Device: name, Err: err}
 	}
 	p.rc = rc
+	if err := p.openTx(); err != nil {
+		p.file.Close()
+		return nil, &ports.OpenError{Device: name, Err: err}
+	}
 	p.initRings()
 	return p, nil
+}
+
+// openTx opens the transmit socket, made non-blocking after os.NewFile as
+// the receive socket is.
+func (p *Port) openTx() error {
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("transmit socket: %w", err)
+	}
+	if p.feat.qdiscBypass {
+		p.feat.qdiscBypass = unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1) == nil
+	}
+	p.txFile = os.NewFile(uintptr(fd), "afpacket-tx:"+p.name)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		p.txFile.Close()
+		return err
+	}
+	rc, err := p.txFile.SyscallConn()
+	if err != nil {
+		p.txFile.Close()
+		return err
+	}
+	p.txRC = rc
+	p.tx.sll = unix.RawSockaddrLinklayer{Family: unix.AF_PACKET, Protocol: htons(unix.ETH_P_ALL), Ifindex: int32(p.ifindex)}
+	return nil
 }
 
 // setup configures the socket; see the package doc for the order.
@@ -175,6 +209,7 @@ func (p *Port) initRings() {
 		h := &p.tx.msgs[i].Hdr
 		h.Iov = &p.tx.iovs[i]
 		h.SetIovlen(1)
+		p.tx.setName(h)
 	}
 	p.rx.fn = p.rx.recv
 	p.rx.soErrFn = p.rx.readSoErr
@@ -376,7 +411,7 @@ func (p *Port) Write(b *ports.Batch) (int, error) {
 	t.start, t.count = 0, k
 	var err error
 	for t.start < t.count {
-		if rerr := p.rc.Write(t.fn); rerr != nil {
+		if rerr := p.txRC.Write(t.fn); rerr != nil {
 			err = ports.ErrClosed
 			break
 		}
@@ -437,7 +472,7 @@ func (p *Port) Close() error {
 	}
 	p.statsMu.Lock()
 	defer p.statsMu.Unlock()
-	err := p.file.Close()
+	err := errors.Join(p.file.Close(), p.txFile.Close())
 	if p.ring != nil {
 		err = errors.Join(err, p.ring.unmap())
 	}

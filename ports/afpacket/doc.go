@@ -38,7 +38,7 @@
 // frame longer than its buffer is detected, dropped and counted in
 // RxErrors.
 //
-// # Transmit path: sendmmsg
+// # Transmit path: sendmmsg on a second socket
 //
 // Write calls sendmmsg(2) with one iovec per frame, looped until the whole
 // batch is sent, as OVS netdev_linux_sock_batch_send does. When the socket
@@ -48,6 +48,17 @@
 // A PACKET_TX_RING was tried instead (one send per batch) and was not
 // faster: the kernel still builds an skb per frame, a paged one that costs
 // the receiver more (docs/PERFORMANCE.md).
+//
+// Write sends through its own socket, opened with protocol 0 and never
+// bound (so it receives nothing; each message names the device in a
+// sockaddr_ll), with PACKET_QDISC_BYPASS when the receive socket got it.
+// The kernel frees each sent skb, on a veth in the same send call, and
+// tells the sending socket that write space is back: on the receive
+// socket, which the poll loop's epoll set watches, that was a wake-up of
+// the epoll wait queue per frame (sock_def_write_space, ~6 % of the
+// worker's CPU under govs-bench); the transmit socket has no waiter, so
+// it costs a check. Not being bound, it gets no pending ENETDOWN when the
+// device goes down: sendmmsg fails with it directly.
 //
 // # Socket setup, kernel features and fallbacks
 //
@@ -66,8 +77,9 @@
 //     (sent by the host stack or by other sockets) are not read back as
 //     PACKET_OUTGOING copies. If the kernel refuses it, a classic BPF
 //     "inbound only" filter (drop pkttype == PACKET_OUTGOING, OVS's
-//     filter) is attached instead. The port's own sendmmsg frames never
-//     come back in any case: the kernel skips the originating socket.
+//     filter) is attached instead. This also keeps the port's own frames
+//     (sent from its transmit socket) out of Read when the qdisc is not
+//     bypassed; with the bypass they are never copied to packet sockets.
 //   - PACKET_QDISC_BYPASS (optional): transmit skips the qdisc layer.
 //   - PACKET_VERSION TPACKET_V2 and PACKET_RX_RING, then mmap (unless
 //     Options.RecvMmsg), before bind so that no frame misses the ring.
@@ -91,8 +103,8 @@
 // (MSG_DONTWAIT, non-blocking socket), and a Syscall that lasts more than
 // about 20 µs (sendmmsg of 32 frames into a veth pays for the peer's
 // receive softirq) lets the runtime's sysmon retake the caller's P, which
-// costs thread wake-ups to get back. The socket is made non-blocking only
-// after os.NewFile wrapped it, so the runtime does not register it with its
+// costs thread wake-ups to get back. Both sockets are made non-blocking
+// only after os.NewFile wrapped them, so the runtime does not register it with its
 // edge-triggered netpoller: otherwise an idle runtime thread wakes up for
 // every received frame and every transmitted frame freed, for nothing,
 // since Read and Write never wait there. On a 2-core host under load those
@@ -105,7 +117,7 @@
 // port); Write by any goroutine (serialised inside); Stats, Features,
 // PollFD and Close by any goroutine. Read and Write do not allocate
 // (tested with testing.AllocsPerRun in a network namespace). PollFD is the
-// socket itself, non-blocking, readable while frames are queued; it stays
+// receive socket, non-blocking, readable while frames are queued; it stays
 // valid until Close. No reference to a Batch is kept after Read or Write
 // returns.
 package afpacket

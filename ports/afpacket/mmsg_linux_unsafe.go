@@ -40,3 +40,10 @@ func (t *txState) send(fd uintptr) bool {
 	}
 	return true
 }
+
+// setName points h at the destination sockaddr_ll: the transmit socket
+// is not bound, so every message names the device.
+func (t *txState) setName(h *unix.Msghdr) {
+	h.Name = (*byte)(unsafe.Pointer(&t.sll))
+	h.Namelen = unix.SizeofSockaddrLinklayer
+}
