@@ -38,8 +38,12 @@
 // with recvmmsg (packet_rcv: skb_clone, queueing, the sink's wake-up)
 // and 0.47 to 0.60 µs with a ring of 512 to 16384 slots (tpacket_rcv:
 // packet_lookup_frame and __packet_rcv_has_room on slot headers the
-// sink's CPU last touched), the larger the ring the more. The
-// generator's port only sends, with sendmmsg and PACKET_QDISC_BYPASS (no
+// sink's CPU last touched), the larger the ring the more. In the
+// throughput runs the sink, finding no frame, sleeps sinkNap rather than
+// waiting on its socket, so that no frame has to wake it (a cross-CPU
+// wake-up per burst in the switch's softirq: 6 to 11 % of govs's worker
+// samples); the light-load latency runs and the probe wait in poll(2),
+// which wakes the sink for each frame. The generator's port only sends, with sendmmsg and PACKET_QDISC_BYPASS (no
 // copy to the packet taps).
 //
 // A switch that fails to start, or forwards nothing within probeTimeout,

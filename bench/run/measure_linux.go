@@ -30,12 +30,12 @@ func (l *lab) measureCase(ctx context.Context, c *report.Case, newFlows bool) er
 	}
 	l.learn()
 	if l.cfg.Warmup > 0 && !newFlows {
-		if _, err := l.measureOnce(ctx, s, l.cfg.Warmup); err != nil {
+		if _, err := l.measureOnce(ctx, s, l.cfg.Warmup, napPoll); err != nil {
 			return err
 		}
 	}
 	for i := range l.cfg.Runs {
-		sm, err := l.measureOnce(ctx, s, l.cfg.Duration)
+		sm, err := l.measureOnce(ctx, s, l.cfg.Duration, napPoll)
 		if err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (l *lab) measureCase(ctx context.Context, c *report.Case, newFlows bool) er
 		if err != nil {
 			return err
 		}
-		sm, err := l.measureOnce(ctx, ls, min(l.cfg.Duration, latencyMaxDuration))
+		sm, err := l.measureOnce(ctx, ls, min(l.cfg.Duration, latencyMaxDuration), pollFD)
 		if err != nil {
 			return err
 		}
@@ -66,9 +66,10 @@ func (l *lab) measureCase(ctx context.Context, c *report.Case, newFlows bool) er
 	return nil
 }
 
-// measureOnce offers load for d and counts what reaches the sink.
-func (l *lab) measureOnce(ctx context.Context, s *gen.Sender, d time.Duration) (report.Sample, error) {
-	k := l.newSink(s)
+// measureOnce offers load for d and counts what reaches the sink, which
+// waits for frames with poll.
+func (l *lab) measureOnce(ctx context.Context, s *gen.Sender, d time.Duration, poll gen.Poller) (report.Sample, error) {
+	k := l.newSink(s, poll)
 	s.SetWindow(l.cfg.Window, k.Received)
 	sinkDone := make(chan error, 1)
 	go func() { sinkDone <- k.Run() }()
