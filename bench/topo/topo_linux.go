@@ -4,20 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"govs/internal/netns"
 	"net"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 const (
 	// ExecTimeout bounds every command run by this package.
 	ExecTimeout = 15 * time.Second
-	netnsDir    = "/run/netns/"
 )
 
 // Fixed lab MAC addresses (locally administered). GenMAC is the
@@ -135,25 +132,7 @@ func run(cmd *exec.Cmd) (string, error) {
 
 // Do runs f on a new OS thread that joined the namespace and waits for
 // it. Sockets f opens belong to the namespace.
-func (ns *NS) Do(f func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-		fd, err := unix.Open(netnsDir+ns.Name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			errc <- fmt.Errorf("open netns %s: %w", ns.Name, err)
-			return
-		}
-		err = unix.Setns(fd, unix.CLONE_NEWNET)
-		unix.Close(fd)
-		if err != nil {
-			errc <- fmt.Errorf("setns %s: %w", ns.Name, err)
-			return
-		}
-		errc <- f()
-	}()
-	return <-errc
-}
+func (ns *NS) Do(f func() error) error { return netns.Do(ns.Name, f) }
 
 // Topology is the lab: generator, switch and sink namespaces; in the
 // tunnel lab (NewTunnel) a second switch namespace holds the sink's veth

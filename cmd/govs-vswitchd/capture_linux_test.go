@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	innetns "govs/internal/netns"
 )
 
 // capture is an AF_PACKET socket bound to one interface of a namespace:
@@ -25,7 +27,7 @@ const ethPAll = uint16(unix.ETH_P_ALL<<8&0xff00 | unix.ETH_P_ALL>>8)
 func captureInNS(t *testing.T, ns, ifname string) *capture {
 	t.Helper()
 	c := &capture{fd: -1}
-	err := inNS(ns, func() error {
+	err := innetns.Do(ns, func() error {
 		ifc, err := net.InterfaceByName(ifname)
 		if err != nil {
 			return err

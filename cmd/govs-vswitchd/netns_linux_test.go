@@ -4,54 +4,17 @@ import (
 	"encoding/binary"
 	"errors"
 	"net"
-	"os"
-	"runtime"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	innetns "govs/internal/netns"
 )
-
-// inNS runs f on a thread inside network namespace ns (created with `ip
-// netns add`); sockets f opens stay in ns after the thread switches back.
-func inNS(ns string, f func() error) error {
-	ch := make(chan error, 1)
-	go func() {
-		// The thread is locked and never unlocked if restoring fails, so
-		// the runtime discards it rather than reuse it in ns.
-		runtime.LockOSThread()
-		self, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			ch <- err
-			return
-		}
-		defer self.Close()
-		target, err := os.Open("/var/run/netns/" + ns)
-		if err != nil {
-			ch <- err
-			return
-		}
-		defer target.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			ch <- err
-			return
-		}
-		ferr := f()
-		if err := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err != nil {
-			ch <- ferr
-			return // leave the thread locked: it dies with this goroutine
-		}
-		runtime.UnlockOSThread()
-		ch <- ferr
-	}()
-	return <-ch
-}
 
 // icmpInNS opens a raw ICMP socket inside network namespace ns.
 func icmpInNS(t *testing.T, ns string) net.PacketConn {
 	t.Helper()
 	var c net.PacketConn
-	err := inNS(ns, func() (err error) {
+	err := innetns.Do(ns, func() (err error) {
 		c, err = net.ListenPacket("ip4:icmp", "0.0.0.0")
 		return err
 	})

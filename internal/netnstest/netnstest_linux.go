@@ -3,9 +3,9 @@ package netnstest
 import (
 	"context"
 	"fmt"
+	"govs/internal/netns"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,9 +13,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// netnsDir is where `ip netns add` bind-mounts named namespaces.
-const netnsDir = "/run/netns/"
 
 // execTimeout bounds every command Exec runs.
 const execTimeout = 10 * time.Second
@@ -94,25 +91,7 @@ func (ns *NS) Command(ctx context.Context, args ...string) *exec.Cmd {
 // it. The thread is never reused: it stays locked and exits with its
 // goroutine. Sockets and devices f creates belong to the namespace;
 // sockets may be used from any goroutine afterwards.
-func (ns *NS) Do(f func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
-		fd, err := unix.Open(netnsDir+ns.Name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			errc <- fmt.Errorf("open netns %s: %w", ns.Name, err)
-			return
-		}
-		err = unix.Setns(fd, unix.CLONE_NEWNET)
-		unix.Close(fd)
-		if err != nil {
-			errc <- fmt.Errorf("setns %s: %w", ns.Name, err)
-			return
-		}
-		errc <- f()
-	}()
-	return <-errc
-}
+func (ns *NS) Do(f func() error) error { return netns.Do(ns.Name, f) }
 
 // Veth creates a veth pair with end a in ns and end b in peer, both up,
 // IPv6 disabled on both.
