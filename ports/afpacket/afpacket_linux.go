@@ -116,9 +116,7 @@ func (p *Port) openTx() error {
 	if err != nil {
 		return fmt.Errorf("transmit socket: %w", err)
 	}
-	if p.feat.qdiscBypass {
-		p.feat.qdiscBypass = unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1) == nil
-	}
+	p.feat.qdiscBypass = unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1) == nil
 	p.txFile = os.NewFile(uintptr(fd), "afpacket-tx:"+p.name)
 	if err := unix.SetNonblock(fd, true); err != nil {
 		p.txFile.Close()
@@ -152,7 +150,6 @@ func (p *Port) setup(opts Options) error {
 		}
 		p.feat.outgoing = OutgoingBPFFilter
 	}
-	p.feat.qdiscBypass = unix.SetsockoptInt(p.fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1) == nil
 	if !opts.RecvMmsg {
 		// Before bind, so that every frame goes to the ring. A kernel
 		// or memory limit that refuses the ring leaves recvmmsg.

@@ -51,7 +51,8 @@
 //
 // Write sends through its own socket, opened with protocol 0 and never
 // bound (so it receives nothing; each message names the device in a
-// sockaddr_ll), with PACKET_QDISC_BYPASS when the receive socket got it.
+// sockaddr_ll), with PACKET_QDISC_BYPASS (optional: transmit skips the qdisc
+// layer) when the kernel takes it.
 // The kernel frees each sent skb, on a veth in the same send call, and
 // tells the sending socket that write space is back: on the receive
 // socket, which the poll loop's epoll set watches, that was a wake-up of
@@ -62,8 +63,8 @@
 //
 // # Socket setup, kernel features and fallbacks
 //
-// Open creates the socket with protocol 0 (so nothing is queued before
-// bind), then:
+// Open creates the receive socket with protocol 0 (so nothing is queued
+// before bind), then:
 //   - PACKET_AUXDATA (required): with recvmmsg every frame carries a
 //     tpacket_auxdata control message (the ring's slot header has the same
 //     fields). The kernel strips the 802.1Q/802.1ad tag of received
@@ -80,7 +81,6 @@
 //     filter) is attached instead. This also keeps the port's own frames
 //     (sent from its transmit socket) out of Read when the qdisc is not
 //     bypassed; with the bypass they are never copied to packet sockets.
-//   - PACKET_QDISC_BYPASS (optional): transmit skips the qdisc layer.
 //   - PACKET_VERSION TPACKET_V2 and PACKET_RX_RING, then mmap (unless
 //     Options.RecvMmsg), before bind so that no frame misses the ring.
 //   - bind to the ifindex with ETH_P_ALL, then PACKET_ADD_MEMBERSHIP with
