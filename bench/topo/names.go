@@ -1,27 +1,24 @@
 package topo
 
 import (
-	"fmt"
-	"os"
-	"sync/atomic"
+	"net"
+
+	"govs/internal/netns"
 )
 
-const (
-	// ifNameMax is IFNAMSIZ-1: the longest interface name.
-	ifNameMax = 15
-	// pidModulo keeps the pid part short enough for ifNameMax.
-	pidModulo = 100000
+// Fixed lab MAC addresses (locally administered). GenMAC is the
+// generator veth's address and the generated frames' source; SinkMAC is
+// the generated frames' destination, which the switches learn from the
+// sink's learn frames. The sink veth itself has SinkDevMAC, a different
+// address, so that the sink's kernel sees the measured frames as
+// PACKET_OTHERHOST and drops them in ip_rcv at once instead of routing
+// each one (see the package doc).
+var (
+	GenMAC     = net.HardwareAddr{0x02, 0x67, 0x62, 0, 0x0a, 1}
+	SinkMAC    = net.HardwareAddr{0x02, 0x67, 0x62, 0, 0x0b, 1}
+	SinkDevMAC = net.HardwareAddr{0x02, 0x67, 0x62, 0, 0x0b, 2}
 )
 
-var seq atomic.Uint32
-
-// UniqueName returns prefix, the pid (mod pidModulo) and a per-process
-// sequence number, cut to ifNameMax bytes from the left (the prefix is
-// what goes first).
-func UniqueName(prefix string) string {
-	s := fmt.Sprintf("%s%dx%d", prefix, os.Getpid()%pidModulo, seq.Add(1))
-	if len(s) > ifNameMax {
-		s = s[len(s)-ifNameMax:]
-	}
-	return s
-}
+// UniqueName returns a namespace or device name made of prefix, the pid
+// and a sequence number, at most 15 bytes (internal/netns.UniqueName).
+func UniqueName(prefix string) string { return netns.UniqueName(prefix) }

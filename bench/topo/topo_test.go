@@ -2,28 +2,8 @@ package topo
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 )
-
-func TestUniqueName(t *testing.T) {
-	seen := map[string]bool{}
-	for _, p := range []string{"gbw", "gbwg", "averyveryverylongprefix"} {
-		for range 3 {
-			n := UniqueName(p)
-			if len(n) > ifNameMax || n == "" {
-				t.Fatalf("UniqueName(%q) = %q (%d bytes)", p, n, len(n))
-			}
-			if seen[n] {
-				t.Fatalf("duplicate %q", n)
-			}
-			seen[n] = true
-		}
-	}
-	if n := UniqueName("gbw"); !strings.HasPrefix(n, "gbw") {
-		t.Fatalf("prefix lost: %q", n)
-	}
-}
 
 // The sink veth must not own the generated frames' destination, or the
 // sink's kernel routes every measured frame (PACKET_HOST).

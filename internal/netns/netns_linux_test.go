@@ -1,31 +1,21 @@
-package netns
+package netns_test
 
 import (
-	"os"
-	"os/exec"
-	"strconv"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"govs/internal/netns"
+	"govs/internal/netnstest"
 )
 
 // TestDo runs a function in a fresh namespace and checks that it sees that
 // namespace's devices (lo only), and that a missing namespace is an error.
 func TestDo(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs ip")
-	}
-	name := "gvnsdo" + strconv.Itoa(os.Getpid())
-	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
-		t.Fatalf("ip netns add: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
-
+	ns := netnstest.New(t, "gvnsdo")
 	var names []string
-	err := Do(name, func() error {
+	err := netns.Do(ns.Name, func() error {
 		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
 			return err
@@ -49,7 +39,25 @@ func TestDo(t *testing.T) {
 	if len(names) != 1 || names[0] != "lo" {
 		t.Fatalf("devices in the new namespace = %v, want [lo]", names)
 	}
-	if err := Do(name+"x", func() error { return nil }); err == nil {
+	if err := netns.Do(ns.Name+"x", func() error { return nil }); err == nil {
 		t.Fatal("Do in a missing namespace succeeded")
+	}
+}
+
+// TestUniqueName: names keep their prefix, fit an interface name and
+// do not repeat.
+func TestUniqueName(t *testing.T) {
+	seen := map[string]bool{}
+	for _, prefix := range []string{"g", "a-long-prefix-beyond-ifnamsiz"} {
+		for range 100 {
+			n := netns.UniqueName(prefix)
+			if n == "" || len(n) > netns.IfNameMax || seen[n] {
+				t.Fatalf("UniqueName(%q) = %q (len %d, seen before %v)", prefix, n, len(n), seen[n])
+			}
+			seen[n] = true
+		}
+	}
+	if n := netns.UniqueName("gbw"); !strings.HasPrefix(n, "gbw") {
+		t.Fatalf("prefix lost: %q", n)
 	}
 }

@@ -2,30 +2,22 @@ package netnstest
 
 import (
 	"context"
-	"fmt"
-	"govs/internal/netns"
 	"os"
 	"os/exec"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"govs/internal/netns"
 )
 
 // execTimeout bounds every command Exec runs.
 const execTimeout = 10 * time.Second
 
-// pidDigits keeps the pid part of names short enough for IFNAMSIZ.
-const pidDigits = 100000
-
 // NS is a named network namespace created for one test.
 type NS struct {
 	Name string
 }
-
-var seq atomic.Uint32
 
 // Require skips tb unless the process is root and the ip tool exists.
 func Require(tb testing.TB) {
@@ -36,16 +28,6 @@ func Require(tb testing.TB) {
 	if _, err := exec.LookPath("ip"); err != nil {
 		tb.Skip("skipping: ip (iproute2) not found")
 	}
-}
-
-// UniqueName returns prefix, the pid and a per-process sequence number,
-// cut to the 15 bytes an interface name may have (the prefix goes first).
-func UniqueName(prefix string) string {
-	s := fmt.Sprintf("%s%dx%d", prefix, os.Getpid()%pidDigits, seq.Add(1))
-	if len(s) > unix.IFNAMSIZ-1 {
-		s = s[len(s)-(unix.IFNAMSIZ-1):]
-	}
-	return s
 }
 
 // New creates a namespace named after prefix, with loopback up and IPv6

@@ -18,9 +18,6 @@ type NS struct{ Name string }
 // Require skips tb: network namespaces exist only on Linux.
 func Require(tb testing.TB) { tb.Helper(); tb.Skip("skipping: network namespaces need Linux") }
 
-// UniqueName returns prefix.
-func UniqueName(prefix string) string { return prefix }
-
 // New skips tb.
 func New(tb testing.TB, prefix string) *NS { tb.Helper(); Require(tb); return nil }
 
