@@ -75,30 +75,29 @@
 // # Revalidation guarantee
 //
 // Revalidate re-translates every megaflow with the Upcaller: a flow whose
-// translation fails or whose new mask has a bit the installed one lacks
-// is deleted; a flow whose actions changed gets the new actions in place.
-// When Revalidate (or Flush) returns, no packet is or will be forwarded
-// by a stale cached action, which is stronger than OVS. Flush runs on
-// every worker between batches and returns after every worker has
-// acknowledged. Revalidate is cheaper (OpenFlow clients send a barrier
-// after every flow mod, each one a Revalidate): it bumps a revalidation
-// generation, and every worker compares its own with it at the start of
-// each batch and of each run of control requests, re-translating its
-// flows first when it is behind. Revalidate waits only for the workers
-// that are in the middle of a batch or of requests (their active flag,
-// set before they read the generation: with sequentially consistent
-// atomics one of the two sides sees the other's write); an idle worker
-// catches up when a frame or a request wakes it, before it classifies
-// anything, so dumps and traffic after Revalidate see the new actions.
-// Until then FlowCount may still count flows that the re-translation
-// will delete, and the work is not on the caller's clock
-// (RevalidateCost reports the last worker revalidation's duration).
-// Re-translations come from the flow's own worker with frameLen 0 and
-// must have no side effects. Deleted megaflows are marked dead, so EMC entries still
-// pointing at them miss; updated megaflows are shared by their EMC
-// entries, so the very next batch uses the new actions. Flows installed by
-// upcalls in batches after the request ran were translated after the
-// caller's slow-path change.
+// translation fails or whose new mask has a bit the installed one lacks is
+// deleted; a flow whose actions changed gets the new actions in place. When
+// Revalidate (or Flush) returns, no packet is or will be forwarded by a
+// stale cached action, which is stronger than OVS. Flush runs on every
+// worker between batches and returns after every worker has acknowledged.
+// Revalidate is cheaper (OpenFlow clients send a barrier after every flow
+// mod, each one a Revalidate): it bumps a revalidation generation, and
+// every worker compares its own with it at the start of each batch and of
+// each run of control requests, re-translating its flows first when it is
+// behind. Revalidate waits only for the workers that are in the middle of a
+// batch or of requests (their active flag, set before they read the
+// generation: with sequentially consistent atomics one of the two sides
+// sees the other's write); an idle worker catches up when a frame or a
+// request wakes it, before it classifies anything, so dumps and traffic
+// after Revalidate see the new actions. Until then FlowCount may still
+// count flows that the re-translation will delete, and the work is not on
+// the caller's clock (RevalidateCost reports the last worker revalidation's
+// duration). Re-translations come from the flow's own worker with frameLen
+// 0 and must have no side effects. Deleted megaflows are marked dead, so
+// EMC entries still pointing at them miss; updated megaflows are shared by
+// their EMC entries, so the very next batch uses the new actions. Flows
+// installed by upcalls in batches after the request ran were translated
+// after the caller's slow-path change.
 //
 // # Memory and allocation
 //

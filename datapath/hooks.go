@@ -7,13 +7,13 @@ import "govs/datapath/flow"
 //
 // Upcall is called from worker goroutines, concurrently (misses, and the
 // re-translations of a worker catching up with Revalidate), and from
-// Revalidate itself for a worker that is not running. k is the full key of the packet (read-only). The Upcaller
-// sets in mask every key bit it consulted (mask arrives zeroed; in_port and
-// recirc_id are forced exact by the datapath) and appends the actions to
-// *acts (arriving with length 0; it may reuse its capacity). It may
-// allocate. It must not call back into the Datapath's control methods
-// (Revalidate, Flush, AddPort, ...): they wait for the worker that is
-// calling it.
+// Revalidate itself for a worker that is not running. k is the full key of
+// the packet (read-only). The Upcaller sets in mask every key bit it
+// consulted (mask arrives zeroed; in_port and recirc_id are forced exact by
+// the datapath) and appends the actions to *acts (arriving with length 0;
+// it may reuse its capacity). It may allocate. It must not call back into
+// the Datapath's control methods (Revalidate, Flush, AddPort, ...): they
+// wait for the worker that is calling it.
 //
 // An error drops the packet (counted as an upcall error). The flow limit
 // is the datapath's business: at the limit the packet is still executed

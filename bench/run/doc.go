@@ -26,24 +26,24 @@
 // report names its cases "<switch>+<tunnel>".
 //
 // The sink costs the switch as little as the kernel allows, and the same
-// for every switch. The sink's kernel receives each frame in the softirq
-// of the veth transmit, that is on the switch's sending thread, so its
-// work is charged to the switch. Its veth's own address is not the one
-// the frames are sent to (topo.SinkDevMAC): its kernel sees them as
-// PACKET_OTHERHOST and drops them at the top of ip_rcv instead of looking
-// up a route for each (ip_route_input_slow, ip_error; govs 0.31 -> 0.37
-// Mpps at 64 B when the address was changed mid-run). It reads with
-// recvmmsg (a 32 MiB receive buffer), not a TPACKET_V2 ring: perf of
-// govs's worker thread put the sink's share per frame at 0.41 to 0.49 µs
-// with recvmmsg (packet_rcv: skb_clone, queueing, the sink's wake-up)
-// and 0.47 to 0.60 µs with a ring of 512 to 16384 slots (tpacket_rcv:
-// packet_lookup_frame and __packet_rcv_has_room on slot headers the
-// sink's CPU last touched), the larger the ring the more. In the
-// throughput runs the sink, finding no frame, sleeps sinkNap rather than
-// waiting on its socket, so that no frame has to wake it (a cross-CPU
-// wake-up per burst in the switch's softirq: 6 to 11 % of govs's worker
-// samples); the light-load latency runs and the probe wait in poll(2),
-// which wakes the sink for each frame. The generator's port only sends, with sendmmsg and PACKET_QDISC_BYPASS (no
+// for every switch. The sink's kernel receives each frame in the softirq of
+// the veth transmit, that is on the switch's sending thread, so its work is
+// charged to the switch. Its veth's own address is not the one the frames
+// are sent to (topo.SinkDevMAC): its kernel sees them as PACKET_OTHERHOST
+// and drops them at the top of ip_rcv instead of looking up a route for
+// each (ip_route_input_slow, ip_error; govs 0.31 -> 0.37 Mpps at 64 B when
+// the address was changed mid-run). It reads with recvmmsg (a 32 MiB
+// receive buffer), not a TPACKET_V2 ring: perf of govs's worker thread put
+// the sink's share per frame at 0.41 to 0.49 µs with recvmmsg (packet_rcv:
+// skb_clone, queueing, the sink's wake-up) and 0.47 to 0.60 µs with a ring
+// of 512 to 16384 slots (tpacket_rcv: packet_lookup_frame and
+// __packet_rcv_has_room on slot headers the sink's CPU last touched), the
+// larger the ring the more. In the throughput runs the sink, finding no
+// frame, sleeps sinkNap rather than waiting on its socket, so that no frame
+// has to wake it (a cross-CPU wake-up per burst in the switch's softirq: 6
+// to 11 % of govs's worker samples); the light-load latency runs and the
+// probe wait in poll(2), which wakes the sink for each frame. The
+// generator's port only sends, with sendmmsg and PACKET_QDISC_BYPASS (no
 // copy to the packet taps).
 //
 // A switch that fails to start, or forwards nothing within probeTimeout,

@@ -17,11 +17,11 @@
 // bounds the body by that length (trailing bytes are the next message of
 // the stream; ReadLength frames a buffer and ReadMessage reads one whole
 // message off an io.Reader, refusing a length below the header with
-// ErrFraming) and dispatches on version, type
-// and, for vendor/stats messages, the subtype. Encode(m, version, xid)
-// sets the header and appends; the length is patched after the body.
-// Multipart replies (flow, port, port-desc, table stats, table features)
-// are split below 64 KiB with the MORE flag by EncodeMultipart.
+// ErrFraming) and dispatches on version, type and, for vendor/stats
+// messages, the subtype. Encode(m, version, xid) sets the header and
+// appends; the length is patched after the body. Multipart replies (flow,
+// port, port-desc, table stats, table features) are split below 64 KiB with
+// the MORE flag by EncodeMultipart.
 //
 // Matches decode straight into flowtable.Match (DecodeMatch10 for the
 // OpenFlow 1.0 ofp_match, DecodeNXMMatch / DecodeOXMMatch for TLVs) and

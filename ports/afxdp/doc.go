@@ -39,20 +39,20 @@
 //
 // # Receive path
 //
-// The kernel takes a chunk from the fill ring, writes the frame into it
-// 256 bytes (XDP_PACKET_HEADROOM) in, and publishes an rx descriptor.
-// Read (one goroutine, the poll loop owning the port) takes up to
-// ports.BatchSize descriptors, checks that each frame lies inside one
-// receive chunk, copies it into b.Bufs[i][ports.Headroom:] (the
-// ports.Batch contract: the caller owns the memory; a 64-byte copy costs
-// nanoseconds), and gives the chunk straight back to the fill ring; the
-// fill producer and the rx consumer are published once per batch. There
-// are exactly as many receive chunks as fill slots, but the kernel
-// publishes its fill consumer index lazily (at each flush), so a chunk
-// that finds no room by the published index is kept in a pending list and
-// given back first by the next Read; no chunk is lost. In zero-copy mode, when the driver sets the fill
-// ring's need_wakeup flag, Read wakes it with recvfrom(MSG_DONTWAIT); in
-// copy mode the kernel never asks. A Read costs no system call.
+// The kernel takes a chunk from the fill ring, writes the frame into it 256
+// bytes (XDP_PACKET_HEADROOM) in, and publishes an rx descriptor. Read (one
+// goroutine, the poll loop owning the port) takes up to ports.BatchSize
+// descriptors, checks that each frame lies inside one receive chunk, copies
+// it into b.Bufs[i][ports.Headroom:] (the ports.Batch contract: the caller
+// owns the memory; a 64-byte copy costs nanoseconds), and gives the chunk
+// straight back to the fill ring; the fill producer and the rx consumer are
+// published once per batch. There are exactly as many receive chunks as
+// fill slots, but the kernel publishes its fill consumer index lazily (at
+// each flush), so a chunk that finds no room by the published index is kept
+// in a pending list and given back first by the next Read; no chunk is
+// lost. In zero-copy mode, when the driver sets the fill ring's need_wakeup
+// flag, Read wakes it with recvfrom(MSG_DONTWAIT); in copy mode the kernel
+// never asks. A Read costs no system call.
 //
 // PollFD is the socket: readable (POLLIN) while the rx ring has entries.
 //
